@@ -1,0 +1,119 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { AdapterDescription, BackendAttempt, BackendName, BackendReport } from './types.js';
+import { BACKEND_NAMES } from './types.js';
+import { findNodeAdapter, installNavigatorGpu, describeAdapter, type NodeWebGpuOptions } from './webgpu-node.js';
+import { resolveWasmPaths } from './wasm-paths.js';
+import { isNode } from './runtime.js';
+
+export interface InitBackendOptions {
+  /** Backends to try, in order; the first that starts wins. Default: webgpu, wasm, cpu. */
+  prefer?: BackendName[];
+  webgpu?: NodeWebGpuOptions & {
+    /**
+     * tfjs runs ops on tensors below a size threshold on the CPU when this is true (its default).
+     * Tests of the GPU path set it false, or small tensors never reach the GPU.
+     */
+    cpuForward?: boolean;
+  };
+  wasm?: {
+    /** Where the `.wasm` files are served (browsers); Node finds them itself. */
+    paths?: string | Record<string, string>;
+  };
+}
+
+let gradientsRegistered: Promise<unknown> | undefined;
+
+/** Every tfjs-core op's gradient, on every backend (tfjs-core only ships them as a side-effect import). */
+export function registerGradients(): Promise<unknown> {
+  gradientsRegistered ??= import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+  return gradientsRegistered;
+}
+
+async function startCpu(): Promise<void> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  if (!(await tf.setBackend('cpu'))) throw new Error('tf.setBackend("cpu") returned false');
+}
+
+async function startWasm(options: InitBackendOptions['wasm'] = {}): Promise<void> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const paths = await resolveWasmPaths(options.paths);
+  if (paths !== undefined) {
+    // tfjs-wasm accepts a path map or a prefix; it throws if called after the backend started.
+    try {
+      wasm.setWasmPaths(paths as never);
+    } catch {
+      /* already initialised with paths: keep them */
+    }
+  }
+  if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false (the .wasm binary did not load)');
+}
+
+let nodeAdapter: AdapterDescription | undefined;
+
+async function startWebGpu(options: InitBackendOptions['webgpu'] = {}): Promise<AdapterDescription> {
+  let adapter: AdapterDescription | undefined;
+  if (isNode()) {
+    if (nodeAdapter === undefined) {
+      const found = await findNodeAdapter(options);
+      installNavigatorGpu(found);
+      nodeAdapter = found.adapter;
+    }
+    adapter = nodeAdapter;
+  } else {
+    const gpu = (globalThis as { navigator?: { gpu?: { requestAdapter(): Promise<unknown> } } }).navigator?.gpu;
+    if (!gpu) throw new Error('navigator.gpu is missing: this browser has no WebGPU');
+    const found = await gpu.requestAdapter();
+    if (!found) throw new Error('navigator.gpu.requestAdapter() gave no adapter');
+    adapter = describeAdapter(found as never, 'core');
+  }
+  // The backend registers itself at import only if navigator.gpu exists, so import it now.
+  await import('@tensorflow/tfjs-backend-webgpu');
+  if (tf.findBackendFactory('webgpu') === null) throw new Error('@tensorflow/tfjs-backend-webgpu did not register (navigator.gpu missing at import)');
+  if (options.cpuForward !== undefined) tf.env().set('WEBGPU_CPU_FORWARD', options.cpuForward);
+  if (!(await tf.setBackend('webgpu'))) throw new Error('tf.setBackend("webgpu") returned false');
+  return adapter;
+}
+
+function checkNames(prefer: BackendName[]): void {
+  if (!Array.isArray(prefer) || prefer.length === 0) throw new Error(`initBackend: 'prefer' must list at least one of ${BACKEND_NAMES.join(', ')}`);
+  for (const name of prefer) {
+    if (!BACKEND_NAMES.includes(name)) throw new Error(`initBackend: unknown backend '${String(name)}' in 'prefer'; known: ${BACKEND_NAMES.join(', ')}`);
+  }
+}
+
+/**
+ * Starts the first backend of `prefer` that works, registers every gradient, and says which one
+ * started and why each earlier one did not. A list of one backend that cannot start is an error:
+ * asking for WebGPU never silently gives the cpu.
+ *
+ * ```ts
+ * const report = await initBackend({ prefer: ['webgpu', 'wasm', 'cpu'] });
+ * console.log(report.backend, report.adapter?.device);
+ * ```
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
+  const prefer = options.prefer ?? ['webgpu', 'wasm', 'cpu'];
+  checkNames(prefer);
+  await registerGradients();
+  const attempts: BackendAttempt[] = [];
+  for (const backend of prefer) {
+    try {
+      let adapter: AdapterDescription | undefined;
+      if (backend === 'cpu') await startCpu();
+      else if (backend === 'wasm') await startWasm(options.wasm);
+      else adapter = await startWebGpu(options.webgpu);
+      await tf.ready();
+      attempts.push({ backend, ok: true, reason: '' });
+      return adapter ? { backend, attempts, adapter } : { backend, attempts };
+    } catch (error) {
+      attempts.push({ backend, ok: false, reason: (error as Error).message });
+    }
+  }
+  const reasons = attempts.map((a) => `${a.backend}: ${a.reason}`).join('; ');
+  throw new Error(prefer.length === 1 ? `initBackend: backend '${prefer[0]}' could not start (${reasons})` : `initBackend: no backend could start (${reasons})`);
+}
+
+/** The name of the active tfjs backend. */
+export function currentBackend(): string {
+  return tf.getBackend();
+}

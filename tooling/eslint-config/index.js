@@ -1,0 +1,60 @@
+import importX from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+/** Who may import whom (../shared/DESIGN.md, "Who may import whom"). */
+export const ALLOWED_IMPORTS = {
+  'tensor-backend': [],
+  distributions: ['tensor-backend'],
+  model: ['tensor-backend', 'distributions'],
+  'nn-layers': ['tensor-backend', 'distributions'],
+  optimizers: ['tensor-backend'],
+  'inference-vi': ['tensor-backend', 'distributions', 'model', 'optimizers'],
+  'inference-hmc': ['tensor-backend', 'model'],
+  datasets: ['tensor-backend'],
+};
+const ALL_PACKAGES = Object.keys(ALLOWED_IMPORTS);
+const TFJS_BACKENDS = ['@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'webgpu'];
+
+/**
+ * The flat config for one workspace package or app.
+ * @param {{ name: string, kind?: 'package' | 'app' }} self  the folder name, e.g. 'distributions'
+ */
+export function probdlEslint(self) {
+  const isApp = self.kind === 'app';
+  const allowed = isApp ? ALL_PACKAGES : ALLOWED_IMPORTS[self.name];
+  if (!allowed) throw new Error(`@probdl/eslint-config: unknown package '${self.name}'`);
+  const forbiddenPackages = ALL_PACKAGES.filter((p) => p !== self.name && !allowed.includes(p));
+  const patterns = [
+    { group: ['@probdl/*/src', '@probdl/*/src/**', '@probdl/*/dist', '@probdl/*/dist/**'], message: 'No deep imports: the exports map is the only door.' },
+  ];
+  if (forbiddenPackages.length > 0) {
+    patterns.push({ group: forbiddenPackages.map((p) => `@probdl/${p}`), message: `DESIGN.md does not let ${self.name} import this package.` });
+  }
+  if (!isApp && self.name !== 'tensor-backend') {
+    patterns.push({ group: TFJS_BACKENDS, message: 'Only @probdl/tensor-backend imports a tfjs backend.' });
+  }
+  return tseslint.config(
+    { ignores: ['dist/**', 'docs/**', 'coverage/**', '*.config.*'] },
+    ...tseslint.configs.recommended,
+    {
+      files: ['**/*.ts'],
+      plugins: { 'import-x': importX },
+      rules: {
+        'no-restricted-imports': ['error', { patterns }],
+        'import-x/no-cycle': ['error', { ignoreExternal: true }],
+        'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Randomness comes from an explicit PRNG key.' }],
+        'no-restricted-syntax': [
+          'error',
+          { selector: "CallExpression[callee.property.name=/^(dataSync|arraySync)$/]", message: 'Readback is async only (await t.data()): dataSync breaks on WebGPU.' },
+        ],
+        '@typescript-eslint/no-explicit-any': 'off',
+        '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      },
+      settings: { 'import-x/resolver-next': [] },
+    },
+    {
+      files: ['test/**/*.ts', 'bench/**/*.ts'],
+      rules: { 'no-restricted-syntax': 'off' },
+    },
+  );
+}
