@@ -1,5 +1,6 @@
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 /** Who may import whom (../shared/DESIGN.md, "Who may import whom"). */
 export const ALLOWED_IMPORTS = {
@@ -50,7 +51,13 @@ export function probdlEslint(self) {
         '@typescript-eslint/no-explicit-any': 'off',
         '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       },
-      settings: { 'import-x/resolver-next': [] },
+      // Resolves `./x.js` to `./x.ts`, so no-cycle sees the real import graph.
+      settings: {
+        'import-x/resolver-next': [createTypeScriptImportResolver({ alwaysTryTypes: true })],
+        // no-cycle parses each imported file: it needs the TypeScript parser for .ts.
+        'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+        'import-x/extensions': ['.ts', '.tsx', '.js'],
+      },
     },
     {
       files: ['test/**/*.ts', 'bench/**/*.ts'],
