@@ -49,14 +49,38 @@ function compare(actual, expected, { rtol = 1e-5, atol = 1e-6, equalNan = true, 
   };
 }
 
-function leavesWithPaths(tree, path = '', out = []) {
-  if (isTensor(tree) || typeof tree === 'number' || ArrayBuffer.isView(tree)) out.push([path || '<root>', tree]);
-  else if (Array.isArray(tree) && (tree.length === 0 || !tree.some((t) => typeof t === 'object' && t !== null))) out.push([path || '<root>', tree]);
-  else if (Array.isArray(tree)) tree.forEach((t, i) => leavesWithPaths(t, `${path}[${i}]`, out));
-  else if (tree && typeof tree === 'object') {
-    for (const k of Object.keys(tree).sort()) leavesWithPaths(tree[k], path ? `${path}.${k}` : k, out);
-  } else if (tree === null || tree === undefined) out.push([path || '<root>', tree]);
+/**
+ * Pairs the leaves of `received` (tensors, numbers, typed arrays) with whatever stands at the same
+ * path of `expected`, so an expected leaf may be written as a tensor, a number or a nested array.
+ */
+function pairLeaves(received, expected, path, out) {
+  const at = path || '<root>';
+  if (isTensor(received) || typeof received === 'number' || ArrayBuffer.isView(received)) {
+    out.push([at, received, expected]);
+  } else if (received === null || received === undefined) {
+    if (expected !== null && expected !== undefined) throw new Error(`tree structure differs at ${at}: received ${received}, expected a value`);
+  } else if (Array.isArray(received)) {
+    if (!Array.isArray(expected) || expected.length !== received.length) {
+      throw new Error(`tree structure differs at ${at}: received a list of ${received.length}, expected ${describe(expected)}`);
+    }
+    received.forEach((r, i) => pairLeaves(r, expected[i], `${path}[${i}]`, out));
+  } else if (typeof received === 'object') {
+    const keys = Object.keys(received).sort();
+    const expectedKeys = expected && typeof expected === 'object' && !Array.isArray(expected) ? Object.keys(expected).sort() : undefined;
+    if (!expectedKeys || keys.join(',') !== expectedKeys.join(',')) {
+      throw new Error(`tree structure differs at ${at}: received keys [${keys}], expected ${expectedKeys ? `keys [${expectedKeys}]` : describe(expected)}`);
+    }
+    for (const k of keys) pairLeaves(received[k], expected[k], path ? `${path}.${k}` : k, out);
+  } else {
+    throw new Error(`tree structure differs at ${at}: cannot compare a ${typeof received}`);
+  }
   return out;
+}
+
+function describe(x) {
+  if (Array.isArray(x)) return `a list of ${x.length}`;
+  if (isTensor(x)) return `a tensor of shape [${x.shape}]`;
+  return x === null ? 'null' : typeof x;
 }
 
 expect.extend({
@@ -65,16 +89,17 @@ expect.extend({
     return { pass: r.pass, message: () => `expected tensor ${this.isNot ? 'not ' : ''}to be close: ${r.message}` };
   },
   async toBeCloseTree(received, expected, options) {
-    const a = leavesWithPaths(received);
-    const e = leavesWithPaths(expected);
-    const pathsA = a.map(([p]) => p).join(' ');
-    const pathsE = e.map(([p]) => p).join(' ');
-    if (pathsA !== pathsE) return { pass: false, message: () => `tree structure differs: [${pathsA}] vs [${pathsE}]` };
-    for (let i = 0; i < a.length; i++) {
-      const r = compare(await toHost(a[i][1]), await toHost(e[i][1]), options);
-      if (!r.pass) return { pass: false, message: () => `leaf ${a[i][0]}: ${r.message}` };
+    let pairs;
+    try {
+      pairs = pairLeaves(received, expected, '', []);
+    } catch (error) {
+      return { pass: false, message: () => error.message };
     }
-    return { pass: true, message: () => `trees are close` };
+    for (const [path, r, e] of pairs) {
+      const result = compare(await toHost(r), await toHost(e), options);
+      if (!result.pass) return { pass: false, message: () => `leaf ${path}: ${result.message}` };
+    }
+    return { pass: true, message: () => `all ${pairs.length} leaves are close` };
   },
 });
 
