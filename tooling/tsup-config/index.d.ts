@@ -2,4 +2,6 @@ import type { Options } from 'tsup';
 export declare function defineLibraryConfig(options?: {
   entry?: Record<string, string> | string[];
   platform?: 'neutral' | 'node' | 'browser';
+  /** Dependencies (or subpaths) to bundle into dist instead of importing. */
+  noExternal?: (string | RegExp)[];
 }): Options | Options[];

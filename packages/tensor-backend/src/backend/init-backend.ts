@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdapterDescription, BackendAttempt, BackendName, BackendReport } from './types.js';
 import { BACKEND_NAMES } from './types.js';
-import { findNodeAdapter, installNavigatorGpu, describeAdapter, type NodeWebGpuOptions } from './webgpu-node.js';
+import { findNodeAdapter, installNavigatorGpu, describeAdapter, formatAdapter, type NodeWebGpuOptions } from './webgpu-node.js';
 import { resolveWasmPaths } from './wasm-paths.js';
 import { isNode } from './runtime.js';
 
@@ -14,6 +14,12 @@ export interface InitBackendOptions {
      * Tests of the GPU path set it false, or small tensors never reach the GPU.
      */
     cpuForward?: boolean;
+    /**
+     * Whether a software adapter (Mesa llvmpipe, SwiftShader) may win when `prefer` lists other
+     * backends after webgpu. Default false: on a CPU the wasm backend is several times faster.
+     * A `prefer` of webgpu alone always takes the adapter there is.
+     */
+    allowSoftware?: boolean;
   };
   wasm?: {
     /** Where the `.wasm` files are served (browsers); Node finds them itself. */
@@ -23,9 +29,16 @@ export interface InitBackendOptions {
 
 let gradientsRegistered: Promise<unknown> | undefined;
 
-/** Every tfjs-core op's gradient, on every backend (tfjs-core only ships them as a side-effect import). */
+/**
+ * Registers every tfjs-core op's gradient, and the chained-op methods (`t.reshape(...)`) that some
+ * of tfjs-core's own gradients call, on every backend. tfjs-core ships both only as side-effect
+ * imports, which initBackend runs once.
+ */
 export function registerGradients(): Promise<unknown> {
-  gradientsRegistered ??= import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+  gradientsRegistered ??= Promise.all([
+    import('@tensorflow/tfjs-core/dist/register_all_gradients.js'),
+    import('@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops.js'),
+  ]);
   return gradientsRegistered;
 }
 
@@ -50,7 +63,7 @@ async function startWasm(options: InitBackendOptions['wasm'] = {}): Promise<void
 
 let nodeAdapter: AdapterDescription | undefined;
 
-async function startWebGpu(options: InitBackendOptions['webgpu'] = {}): Promise<AdapterDescription> {
+async function startWebGpu(options: InitBackendOptions['webgpu'] = {}, fallbackExists = false): Promise<AdapterDescription> {
   let adapter: AdapterDescription | undefined;
   if (isNode()) {
     if (nodeAdapter === undefined) {
@@ -65,6 +78,9 @@ async function startWebGpu(options: InitBackendOptions['webgpu'] = {}): Promise<
     const found = await gpu.requestAdapter();
     if (!found) throw new Error('navigator.gpu.requestAdapter() gave no adapter');
     adapter = describeAdapter(found as never, 'core');
+  }
+  if (adapter.software && fallbackExists && options.allowSoftware !== true) {
+    throw new Error(`only a software adapter (${formatAdapter(adapter)}), slower than wasm on a CPU; set webgpu.allowSoftware or prefer ['webgpu'] to use it`);
   }
   // The backend registers itself at import only if navigator.gpu exists, so import it now.
   await import('@tensorflow/tfjs-backend-webgpu');
@@ -101,7 +117,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       let adapter: AdapterDescription | undefined;
       if (backend === 'cpu') await startCpu();
       else if (backend === 'wasm') await startWasm(options.wasm);
-      else adapter = await startWebGpu(options.webgpu);
+      else adapter = await startWebGpu(options.webgpu, backend !== prefer.at(-1));
       await tf.ready();
       attempts.push({ backend, ok: true, reason: '' });
       return adapter ? { backend, attempts, adapter } : { backend, attempts };

@@ -13,6 +13,8 @@ export interface AdapterDescription {
   featureLevel: 'core' | 'compatibility';
   /** In Node: the Dawn instance toggles that found it, e.g. ['backend=opengles']. */
   dawnToggles?: string[];
+  /** A CPU rasteriser posing as a GPU (llvmpipe, SwiftShader, lavapipe, WARP): right, but slow. */
+  software: boolean;
 }
 
 export interface BackendAttempt {

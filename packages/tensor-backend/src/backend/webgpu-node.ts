@@ -27,6 +27,8 @@ export interface FoundAdapter {
   adapter: AdapterDescription;
 }
 
+const SOFTWARE_ADAPTERS = /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render|warp/i;
+
 export function describeAdapter(adapter: AdapterLike, featureLevel: 'core' | 'compatibility', dawnToggles?: string[]): AdapterDescription {
   const info = adapter.info ?? {};
   const described: AdapterDescription = {
@@ -35,7 +37,9 @@ export function describeAdapter(adapter: AdapterLike, featureLevel: 'core' | 'co
     device: info.device ?? '',
     description: info.description ?? '',
     featureLevel,
+    software: false,
   };
+  described.software = SOFTWARE_ADAPTERS.test([described.vendor, described.architecture, described.device, described.description].join(' '));
   if (dawnToggles) described.dawnToggles = dawnToggles;
   return described;
 }
@@ -72,9 +76,15 @@ export async function findNodeAdapter(options: NodeWebGpuOptions = {}): Promise<
       continue;
     }
     for (const featureLevel of ['core', 'compatibility'] as const) {
-      const adapter = await gpu.requestAdapter({ featureLevel, powerPreference: options.powerPreference ?? 'high-performance' });
-      if (adapter) return { gpu, featureLevel, adapter: describeAdapter(adapter, featureLevel, toggles) };
-      tried.push(`[${toggles.join(' ') || 'default'}] ${featureLevel}: no adapter`);
+      const label = `[${toggles.join(' ') || 'default'}] ${featureLevel}`;
+      try {
+        const adapter = await gpu.requestAdapter({ featureLevel, powerPreference: options.powerPreference ?? 'high-performance' });
+        if (adapter) return { gpu, featureLevel, adapter: describeAdapter(adapter, featureLevel, toggles) };
+        tried.push(`${label}: no adapter`);
+      } catch (error) {
+        // Dawn rejects unknown toggles here, with a multi-line message: keep its first line.
+        tried.push(`${label}: ${String((error as Error).message).split('\n')[0]}`);
+      }
     }
   }
   throw new Error(`no WebGPU adapter from Dawn (${tried.join('; ')})`);
@@ -93,7 +103,7 @@ export function installNavigatorGpu(found: FoundAdapter): void {
       return gpu.wgslLanguageFeatures;
     },
   };
-  const g = globalThis as { navigator?: Record<string, unknown> };
+  const g = globalThis as unknown as { navigator?: Record<string, unknown> };
   if (g.navigator === undefined) {
     Object.defineProperty(globalThis, 'navigator', { value: {}, configurable: true, writable: true });
   }
@@ -121,5 +131,5 @@ export async function probeWebGpu(options: NodeWebGpuOptions = {}): Promise<{ ok
 export function formatAdapter(a: AdapterDescription): string {
   const parts = [a.vendor, a.architecture, a.device, a.description].filter((s) => s.length > 0);
   const toggles = a.dawnToggles && a.dawnToggles.length > 0 ? `, Dawn ${a.dawnToggles.join(' ')}` : '';
-  return `${parts.join(' / ') || 'unnamed adapter'} (${a.featureLevel}${toggles})`;
+  return `${parts.join(' / ') || 'unnamed adapter'} (${a.software ? 'software, ' : ''}${a.featureLevel}${toggles})`;
 }
