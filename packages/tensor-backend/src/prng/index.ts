@@ -1,0 +1,18 @@
+export { key, keyFromData, keyData, split, foldIn } from './key.js';
+export type { PRNGKey, KeyOptions } from './key.js';
+export { randomBits } from './random-bits.js';
+export { uniform } from './uniform.js';
+export type { UniformOptions } from './uniform.js';
+export { normal, normalHost } from './normal.js';
+export { truncatedNormal } from './truncated-normal.js';
+export { bernoulli } from './bernoulli.js';
+export { categorical } from './categorical.js';
+export type { CategoricalOptions } from './categorical.js';
+export { randint } from './randint.js';
+export { permutation } from './permutation.js';
+export type { PermutationOptions } from './permutation.js';
+export type { ParamLike, NumberArray } from './params.js';
+export { gamma, loggamma } from './gamma.js';
+export { beta } from './beta.js';
+export { dirichlet } from './dirichlet.js';
+export { poisson } from './poisson.js';
