@@ -4,4 +4,6 @@ export declare function defineLibraryConfig(options?: {
   platform?: 'neutral' | 'node' | 'browser';
   /** Dependencies (or subpaths) to bundle into dist instead of importing. */
   noExternal?: (string | RegExp)[];
+  /** Runs after each successful build (e.g. copying assets into dist). */
+  onSuccess?: () => Promise<void>;
 }): Options | Options[];

@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 /**
  * Build settings shared by every probdl library: ESM only, declaration files, source maps,
  * nothing bundled from node_modules (peers and dependencies stay imports).
- * @param {{ entry?: Record<string, string> | string[], platform?: 'neutral' | 'node' | 'browser', noExternal?: (string | RegExp)[] }} [options]
+ * @param {{ entry?: Record<string, string> | string[], platform?: 'neutral' | 'node' | 'browser', noExternal?: (string | RegExp)[], onSuccess?: () => Promise<void> }} [options]
  */
 export function defineLibraryConfig(options = {}) {
   return defineConfig({
@@ -18,5 +18,6 @@ export function defineLibraryConfig(options = {}) {
     platform: options.platform ?? 'neutral',
     outDir: 'dist',
     noExternal: options.noExternal ?? [],
+    onSuccess: options.onSuccess,
   });
 }

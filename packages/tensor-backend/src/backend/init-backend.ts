@@ -22,7 +22,12 @@ export interface InitBackendOptions {
     allowSoftware?: boolean;
   };
   wasm?: {
-    /** Where the `.wasm` files are served (browsers); Node finds them itself. */
+    /**
+     * Where the `.wasm` files are served: a URL prefix or a map from file name to URL. Node finds
+     * them itself; bundlers (Vite, webpack 5, Parcel) pick up the copies in this package's
+     * dist/wasm without this. Set it for a CDN or a bundler that does not handle
+     * `new URL(..., import.meta.url)`.
+     */
     paths?: string | Record<string, string>;
   };
 }
@@ -50,13 +55,10 @@ async function startCpu(): Promise<void> {
 async function startWasm(options: InitBackendOptions['wasm'] = {}): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const paths = await resolveWasmPaths(options.paths);
-  if (paths !== undefined) {
-    // tfjs-wasm accepts a path map or a prefix; it throws if called after the backend started.
-    try {
-      wasm.setWasmPaths(paths as never);
-    } catch {
-      /* already initialised with paths: keep them */
-    }
+  try {
+    wasm.setWasmPaths(paths as never);
+  } catch {
+    // tfjs-wasm refuses new paths once its module has loaded; the first ones stay in force.
   }
   if (!(await tf.setBackend('wasm'))) throw new Error('tf.setBackend("wasm") returned false (the .wasm binary did not load)');
 }

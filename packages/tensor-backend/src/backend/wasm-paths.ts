@@ -1,22 +1,30 @@
 import { importHidden, isNode } from './runtime.js';
+import { WASM_FILES } from './wasm-files.js';
 
 /**
- * Where the tfjs wasm binaries are. In Node they are files inside the installed
- * `@tensorflow/tfjs-backend-wasm`, found through module resolution, so any package manager layout
- * works. In a browser the caller gives the URL prefix its bundler serves them from (for Vite:
- * import the three `.wasm` files with `?url`); without one tfjs looks beside the page.
+ * The wasm binaries as shipped in this package's dist/wasm. Each `new URL('literal',
+ * import.meta.url)` is the static form that Vite, webpack 5 and Parcel recognise: they copy the file
+ * into the app's assets and rewrite the URL, so a bundled app finds the binaries with no setting.
  */
-export async function resolveWasmPaths(explicit?: string | Record<string, string>): Promise<string | Record<string, string> | undefined> {
+export function bundledWasmUrls(): Record<string, string> {
+  return {
+    'tfjs-backend-wasm.wasm': new URL('./wasm/tfjs-backend-wasm.wasm', import.meta.url).href,
+    'tfjs-backend-wasm-simd.wasm': new URL('./wasm/tfjs-backend-wasm-simd.wasm', import.meta.url).href,
+    'tfjs-backend-wasm-threaded-simd.wasm': new URL('./wasm/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url).href,
+  };
+}
+
+/**
+ * Where the tfjs wasm binaries are. In Node: the files of the installed
+ * `@tensorflow/tfjs-backend-wasm`, found by module resolution (any package-manager layout). In a
+ * browser: the copies in this package's dist/wasm (see bundledWasmUrls), unless the caller names
+ * another place (a prefix, or a map from file name to URL).
+ */
+export async function resolveWasmPaths(explicit?: string | Record<string, string>): Promise<string | Record<string, string>> {
   if (explicit !== undefined) return explicit;
-  if (!isNode()) return undefined;
+  if (!isNode()) return bundledWasmUrls();
   const { createRequire } = await importHidden<typeof import('node:module')>('node:module');
   const { dirname, join } = await importHidden<typeof import('node:path')>('node:path');
-  const require = createRequire(import.meta.url);
-  const dist = dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
-  const file = (name: string) => join(dist, name);
-  return {
-    'tfjs-backend-wasm.wasm': file('tfjs-backend-wasm.wasm'),
-    'tfjs-backend-wasm-simd.wasm': file('tfjs-backend-wasm-simd.wasm'),
-    'tfjs-backend-wasm-threaded-simd.wasm': file('tfjs-backend-wasm-threaded-simd.wasm'),
-  };
+  const dist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+  return Object.fromEntries(WASM_FILES.map((f) => [f, join(dist, f)]));
 }
