@@ -31,7 +31,7 @@ export type { Tree, TreeDef, Leaf } from './tree/index.js';
 
 // Autodiff over trees
 export { valueAndGrad, grad, jacobian, hessian } from './autodiff/index.js';
-export type { GradOptions } from './autodiff/index.js';
+export type { GradOptions, Objective, JacobianOf } from './autodiff/index.js';
 
 // Linear algebra: device (float32, batched, with gradients) and host (float64)
 export {
@@ -56,3 +56,34 @@ export {
   inverseF64,
 } from './linalg/index.js';
 export type { TriangularSolveOptions, MatrixF64, TriangularSolveF64Options } from './linalg/index.js';
+
+// Special functions: elementwise, broadcasting, with gradients, stable in float32
+export {
+  log1p,
+  expm1,
+  softplus,
+  logSigmoid,
+  sigmoid,
+  logit,
+  lgamma,
+  digamma,
+  trigamma,
+  polygamma,
+  erf,
+  erfc,
+  erfinv,
+  ndtr,
+  ndtri,
+  logNdtr,
+  igamma,
+  igammac,
+  betaln,
+  betainc,
+  xlogy,
+  xlog1py,
+  logSumExp,
+  logSumExpSigned,
+  logSoftmax,
+  softmax,
+} from './special/index.js';
+export type { LogSumExpOptions, SignedLogSumExp, SpecialInput } from './special/index.js';

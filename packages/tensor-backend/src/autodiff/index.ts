@@ -1,5 +1,5 @@
 export { valueAndGrad, grad } from './value-and-grad.js';
-export type { GradOptions } from './value-and-grad.js';
+export type { GradOptions, Objective } from './value-and-grad.js';
 export { jacobian } from './jacobian.js';
 export type { JacobianOf } from './jacobian.js';
 export { hessian } from './hessian.js';

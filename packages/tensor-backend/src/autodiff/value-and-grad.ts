@@ -14,7 +14,8 @@ export interface GradOptions {
 }
 
 /** A function of a tree of parameters and extra, non-differentiated arguments. */
-type Objective<P, A extends unknown[], R> = (params: P, ...args: A) => R;
+/** A function of a parameter tree and extra arguments, as valueAndGrad and grad take it. */
+export type Objective<P, A extends unknown[], R> = (params: P, ...args: A) => R;
 
 /**
  * `valueAndGrad(f)` is a function that returns `[f(params, ...args), ∇_params f]`

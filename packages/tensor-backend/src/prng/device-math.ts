@@ -1,19 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { log1p } from '../special/log-exp.js';
 
 /*
- * Float32 elementary functions built from basic tfjs ops, accurate on every backend. They exist
- * because some backends approximate: WebGPU's log1p is log(1 + x) (no digits left for tiny x) and
- * tfjs' erf is Abramowitz–Stegun 7.1.26 (1.5e-7 absolute error). Callers run them inside tf.tidy.
+ * XLA's own float32 erf and erf_inv, built from basic tfjs ops, so that samplers given tensor
+ * bounds reproduce JAX's numbers (the special module's erf/erfinv are more accurate, but differ
+ * from JAX's in the last bits). Callers run them inside tf.tidy.
  */
-
-/** log(1 + x) without cancellation: log(u) x / (u - 1) with u = 1 + x (Goldberg's trick); x itself where u == 1. */
-export function log1pDevice(x: tf.Tensor): tf.Tensor {
-  const u = tf.add(x, 1);
-  const um1 = tf.sub(u, 1);
-  const same = tf.equal(um1, 0);
-  const ratio = tf.div(tf.mul(tf.log(u), x), tf.where(same, tf.onesLike(um1), um1));
-  return tf.where(same, x, ratio);
-}
 
 // Same rational approximation as XLA's float32 erf on CPU (see float32.ts).
 const EA = [1.128379143519084, 0.18520832239976145, 0.050955695062380861, 0.0034082910107109506, 0.00022905065861350646];
@@ -36,7 +28,7 @@ const ERFINV_LARGE = [-0.000200214257, 0.000100950558, 0.00134934322, -0.0036734
 
 /** erf_inv(x) with XLA's float32 polynomial (M. Giles); ±Infinity at ±1, NaN outside [-1, 1]. */
 export function erfInvDevice(x: tf.Tensor): tf.Tensor {
-  const w0 = tf.neg(log1pDevice(tf.neg(tf.square(x))));
+  const w0 = tf.neg(log1p(tf.neg(tf.square(x))));
   const small = tf.less(w0, 5);
   const w = tf.where(small, tf.sub(w0, 2.5), tf.sub(tf.sqrt(w0), 3));
   let p: tf.Tensor = tf.where(small, tf.scalar(ERFINV_SMALL[0]!), tf.scalar(ERFINV_LARGE[0]!));

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { log1pDevice } from './device-math.js';
+import { log1p } from '../special/log-exp.js';
 import { drawNormals, drawOpenUnitFloats } from './host-draws.js';
 import { assertKey, split, type PRNGKey } from './key.js';
 import { isTensor, requireValues, shapeOf, toFloatTensor, toHostParam, type HostParam, type ParamLike } from './params.js';
@@ -51,7 +51,7 @@ export function logGammaDevice(k: PRNGKey, alpha: tf.Tensor, shape: number[]): t
     // With v = (1 + y)^3: accept when log u < x^2/2 + d (1 - v + log v); 1 - v + log v is formed
     // from y directly so that it keeps its digits when y is small (large alpha).
     const vMinus1 = tf.mul(y, tf.add(tf.mul(y, tf.add(y, 3)), 3));
-    const logV = tf.mul(log1pDevice(y), 3);
+    const logV = tf.mul(log1p(y), 3);
     const h = tf.sub(vMinus1, logV);
     const valid = tf.greater(y, -1);
     const test = tf.less(tf.log(u), tf.sub(tf.mul(tf.square(x), 0.5), tf.mul(d, h)));

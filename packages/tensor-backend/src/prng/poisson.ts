@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { log1pDevice } from './device-math.js';
+import { log1p } from '../special/log-exp.js';
 import { drawOpenUnitFloats } from './host-draws.js';
 import { assertKey, split, type PRNGKey } from './key.js';
 import { isTensor, requireValues, shapeOf, toFloatTensor, toHostParam, type ParamLike } from './params.js';
@@ -45,7 +45,7 @@ function logPoissonPmf(kf: tf.Tensor, lam: tf.Tensor): tf.Tensor {
   const t = tf.div(tf.sub(x, lam), lam);
   let series: tf.Tensor = tf.scalar(H_SERIES[H_SERIES.length - 1]!);
   for (let i = H_SERIES.length - 2; i >= 0; i--) series = tf.add(tf.mul(series, t), H_SERIES[i]!);
-  const l1p = log1pDevice(t);
+  const l1p = log1p(t);
   const direct = tf.sub(tf.mul(tf.add(t, 1), l1p), t);
   const h = tf.where(tf.less(tf.abs(t), 0.25), tf.mul(tf.square(t), series), direct);
   const xInv = tf.reciprocal(x);

@@ -1,0 +1,11 @@
+export { log1p, expm1, softplus, logSigmoid, sigmoid, logit } from './log-exp.js';
+export { lgamma, digamma, trigamma, polygamma } from './gamma-functions.js';
+export { erf, erfc, erfinv } from './error-functions.js';
+export { ndtr, ndtri, logNdtr } from './normal-cdf.js';
+export { igamma, igammac } from './incomplete-gamma.js';
+export { betaln } from './beta-functions.js';
+export { xlogy, xlog1py } from './xlogy.js';
+export { logSumExp, logSumExpSigned, logSoftmax, softmax } from './logsumexp.js';
+export type { LogSumExpOptions, SignedLogSumExp } from './logsumexp.js';
+export { betainc } from './incomplete-beta.js';
+export type { SpecialInput } from './types.js';
