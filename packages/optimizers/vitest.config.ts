@@ -1,0 +1,8 @@
+import { defineProbdlConfig } from '@probdl/vitest-config';
+
+// Optimizers are backend-independent arithmetic over trees: the suite runs on cpu, and the
+// trajectory tests also on wasm, whose kernels differ.
+export default defineProbdlConfig({
+  setupFiles: ['./test/setup.ts'],
+  backends: { cpu: ['test/**/*.test.ts'], wasm: ['test/trajectories/**/*.test.ts'] },
+});
