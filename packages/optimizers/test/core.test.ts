@@ -31,7 +31,7 @@ describe('chain', () => {
     expect(state).toEqual([{}, []]);
     const [u, s] = tx.update(g, state);
     await expect(u).toBeCloseTree({ w: [1, 2] });
-    expect(u.w).not.toBe(g.w);
+    expect((u as { w: tf.Tensor }).w).not.toBe(g.w);
     expect(s).toEqual([{}, []]);
   });
 

@@ -1,0 +1,2 @@
+export { treeToJson, treeFromJson, stateToJson, stateFromJson, paramsToJson, paramsFromJson, TREE_JSON_FORMAT } from './json.js';
+export type { JsonValue } from './json.js';
