@@ -87,7 +87,4 @@ export function fullLike(params: Tree, value: number): Tree {
   return mapLeaves((p) => tf.fill(p.shape, value, 'float32'), params);
 }
 
-/** Runs `f` in tf.tidy and returns its pair; tensors in the pair survive. */
-export function tidyPair<S>(f: () => [Tree, S]): [Tree, S] {
-  return tf.tidy(() => f() as unknown as tf.TensorContainer) as unknown as [Tree, S];
-}
+export { tidyPair } from '../internal/tidy-pair.js';

@@ -1,13 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { tree, type Tree } from '@probdl/tensor-backend';
 
-/**
- * `tf.tidy` for a function returning a pair (updates, state): tensors inside the returned pair are
- * kept, every other tensor made inside is disposed. Internal; not re-exported.
- */
-export function tidyPair<A, B>(f: () => [A, B]): [A, B] {
-  return tf.tidy(f as unknown as () => tf.TensorContainer) as unknown as [A, B];
-}
+export { tidyPair } from '../internal/tidy-pair.js';
 
 /**
  * Selects `a` where `cond` holds and `b` elsewhere, leaf by leaf over two trees of one structure
