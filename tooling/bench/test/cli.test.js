@@ -1,5 +1,6 @@
 /**
  * Smoke test of the whole harness: the CLI runs tensor-backend's dispatch cases on the cpu backend
+ * (scoped with --package: other packages' benchmarks import built dists this test does not build)
  * in a child process and writes the JSON. It checks the JSON's fields, never its timings.
  */
 import { spawnSync } from 'node:child_process';
@@ -25,7 +26,7 @@ describe('probdl-bench --quick --backends cpu --filter dispatch', () => {
   let data;
   beforeAll(() => {
     // A python that does not exist: the table must then say how to get PyTorch, and the run still pass.
-    r = cli(['--quick', '--backends', 'cpu', '--filter', 'dispatch', '--out', out, '--python', join(dir, 'no-python')]);
+    r = cli(['--quick', '--backends', 'cpu', '--package', 'tensor-backend', '--filter', 'dispatch', '--out', out, '--python', join(dir, 'no-python')]);
     data = JSON.parse(readFileSync(out, 'utf8'));
   });
 
@@ -76,7 +77,7 @@ describe('probdl-bench --quick --backends cpu --filter dispatch', () => {
 
   it('prints the table and compares with an earlier run', () => {
     expect(r.stdout).toMatch(/tensor-backend\/dispatch\/add/);
-    const again = cli(['--quick', '--backends', 'cpu', '--filter', 'dispatch/add f32', '--no-pytorch', '--out', join(dir, 'again.json'), '--compare', out]);
+    const again = cli(['--quick', '--backends', 'cpu', '--package', 'tensor-backend', '--filter', 'dispatch/add f32', '--no-pytorch', '--out', join(dir, 'again.json'), '--compare', out]);
     expect(again.stdout).toMatch(/Compared with .*run\.json/);
     expect(again.stdout).toMatch(/new\/old/);
   });
