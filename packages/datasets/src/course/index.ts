@@ -1,0 +1,11 @@
+export { INDABA_2022_RAW } from './indaba-data.js';
+export type { IndabaDatasetName } from './indaba-data.js';
+export { indabaDataset, indabaValues, affineBasis } from './indaba.js';
+export type { XY1D } from './indaba.js';
+export { flaxSinusoid } from './flax-sinusoid.js';
+export type { FlaxSinusoidOptions, XY2D } from './flax-sinusoid.js';
+export { lognormalToy, lognormalToySummaries } from './lognormal-toy.js';
+export type { LognormalToySummaries } from './lognormal-toy.js';
+export { twoMoons, circles, spirals } from './classification-toys.js';
+export type { Classification2D, Toy2DOptions, CirclesOptions, SpiralsOptions } from './classification-toys.js';
+export { heteroscedastic1D, bimodal1D, gap1D } from './regression-toys.js';

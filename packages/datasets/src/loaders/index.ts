@@ -1,0 +1,13 @@
+export { parseNpy, writeNpy } from './npy.js';
+export type { NpyArray } from './npy.js';
+export type { NpyDtype, NpyData } from './npy-dtypes.js';
+export { parseNpz } from './npz.js';
+export { npyToTensor } from './npy-tensor.js';
+export { readCsv, loadCsv } from './csv.js';
+export type { CsvOptions, CsvRow, CsvReader } from './csv.js';
+export { csvToTensor } from './table-tensor.js';
+export { loadJsonTable } from './json-table.js';
+export type { JsonTableOptions } from './json-table.js';
+export type { Cell, ColumnType, MissingPolicy, Table } from './columns.js';
+export { readFileBytes } from './text-input.js';
+export type { TextInput } from './text-input.js';
