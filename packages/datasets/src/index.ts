@@ -35,7 +35,6 @@ export type {
 
 // Transforms and splits
 export {
-  permutationIndices,
   standardScaler,
   minMaxScaler,
   oneHot,

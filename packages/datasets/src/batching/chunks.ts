@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { foldIn, tree, type PRNGKey } from '@probdl/tensor-backend';
-import { permutationIndices } from '../transforms/shuffle.js';
+import { random, foldIn, tree, type PRNGKey } from '@probdl/tensor-backend';
 import { gatherRows, leadingDim } from './rows.js';
 
 /** Options of {@link minibatchesFromChunks}. */
@@ -73,7 +72,7 @@ async function* rebatch<T extends object>(
   let shapes: string[] | undefined;
 
   const take = (size: number): T => {
-    const order = k === undefined ? Int32Array.from({ length: rows }, (_, i) => i) : permutationIndices(foldIn(k, draws++), rows);
+    const order = k === undefined ? Int32Array.from({ length: rows }, (_, i) => i) : random.permutationIndices(foldIn(k, draws++), rows);
     const old = buffer!;
     const batch = gatherRows(old, order.subarray(0, size));
     buffer = rows > size ? gatherRows(old, order.subarray(size)) : undefined;

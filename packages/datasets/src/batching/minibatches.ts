@@ -1,5 +1,4 @@
-import { foldIn, tree, type PRNGKey } from '@probdl/tensor-backend';
-import { permutationIndices } from '../transforms/shuffle.js';
+import { random, foldIn, tree, type PRNGKey } from '@probdl/tensor-backend';
 import { gatherRows, leadingDim } from './rows.js';
 
 /** Options of {@link minibatches} and {@link minibatchesAsync}. */
@@ -41,7 +40,7 @@ function* plan(k: PRNGKey, n: number, o: Required<MinibatchOptions>): Generator<
   let step = 0;
   for (let epoch = 0; epoch < o.epochs; epoch++) {
     let order: Int32Array;
-    if (o.shuffle) order = permutationIndices(foldIn(k, epoch), n);
+    if (o.shuffle) order = random.permutationIndices(foldIn(k, epoch), n);
     else order = Int32Array.from({ length: n }, (_, i) => i);
     for (let start = 0; start < n; start += o.batchSize) {
       const end = Math.min(n, start + o.batchSize);

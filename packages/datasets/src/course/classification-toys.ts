@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { split, type PRNGKey } from '@probdl/tensor-backend';
-import { permutationIndices } from '../transforms/shuffle.js';
+import { random, split, type PRNGKey } from '@probdl/tensor-backend';
 import { checkCount, normalHost } from './host-random.js';
 
 /** A 2-D binary classification set. */
@@ -29,7 +28,7 @@ function finish(k: PRNGKey, pts: number[][], labels: number[], noise: number): C
   const n = pts.length;
   const [ke, kp] = split(k, 2) as [PRNGKey, PRNGKey];
   const e = normalHost(ke, 2 * n);
-  const order = permutationIndices(kp, n);
+  const order = random.permutationIndices(kp, n);
   const x = new Float32Array(2 * n);
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) {

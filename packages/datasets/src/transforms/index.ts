@@ -1,4 +1,3 @@
-export { permutationIndices } from './shuffle.js';
 export { standardScaler } from './standard-scaler.js';
 export type { StandardScalerState, FittedTransform } from './standard-scaler.js';
 export { minMaxScaler } from './min-max-scaler.js';

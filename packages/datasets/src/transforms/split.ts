@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { tree, type PRNGKey } from '@probdl/tensor-backend';
-import { permutationIndices } from './shuffle.js';
+import { random, tree, type PRNGKey } from '@probdl/tensor-backend';
 
 /** Options of {@link trainTestSplit}: sizes as fractions in (0, 1) or row counts, as in sklearn. */
 export interface TrainTestSplitOptions {
@@ -39,7 +38,7 @@ export function trainTestSplit(k: PRNGKey, n: number, options: TrainTestSplitOpt
   if (nTest === undefined) nTest = n - nTrain!;
   if (nTrain === undefined) nTrain = n - nTest;
   if (nTest + nTrain > n) throw new RangeError(`trainTestSplit: trainSize ${nTrain} + testSize ${nTest} exceed n = ${n}`);
-  const p = permutationIndices(k, n);
+  const p = random.permutationIndices(k, n);
   return { test: p.slice(0, nTest), train: p.slice(nTest, nTest + nTrain) };
 }
 
@@ -51,7 +50,7 @@ export function trainTestSplit(k: PRNGKey, n: number, options: TrainTestSplitOpt
 export function kFold(k: PRNGKey, n: number, folds: number): SplitIndices[] {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`kFold: n must be a non-negative integer, got ${String(n)}`);
   if (!Number.isInteger(folds) || folds < 2 || folds > n) throw new RangeError(`kFold: k must be an integer in [2, n = ${n}], got ${String(folds)}`);
-  const p = permutationIndices(k, n);
+  const p = random.permutationIndices(k, n);
   const out: SplitIndices[] = [];
   let start = 0;
   for (let f = 0; f < folds; f++) {

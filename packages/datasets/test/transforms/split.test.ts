@@ -1,24 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { key, random, toFloat64Array } from '@probdl/tensor-backend';
+import { key } from '@probdl/tensor-backend';
 import { expectNoLeaks } from '@probdl/vitest-config/matchers';
 import { describe, expect, it } from 'vitest';
-import { kFold, permutationIndices, take, trainTestSplit } from '../../src/transforms/index.js';
+import { kFold, take, trainTestSplit } from '../../src/transforms/index.js';
 
 const sorted = (a: ArrayLike<number>): number[] => Array.from(a).sort((p, q) => p - q);
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
-
-describe('permutationIndices', () => {
-  it('is the order of random.permutation (JAX), for both stream layouts', async () => {
-    for (const partitionable of [true, false]) {
-      for (const n of [0, 1, 7, 1000]) {
-        const k = key(3, { partitionable });
-        const t = random.permutation(k, n);
-        expect(Array.from(permutationIndices(k, n))).toEqual(Array.from(await toFloat64Array(t)));
-        t.dispose();
-      }
-    }
-  });
-});
 
 describe('trainTestSplit', () => {
   it('partitions the rows, with sklearn sizes, deterministically per key', () => {

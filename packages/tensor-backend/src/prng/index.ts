@@ -9,7 +9,7 @@ export { bernoulli } from './bernoulli.js';
 export { categorical } from './categorical.js';
 export type { CategoricalOptions } from './categorical.js';
 export { randint } from './randint.js';
-export { permutation } from './permutation.js';
+export { permutation, permutationIndices } from './permutation.js';
 export type { PermutationOptions } from './permutation.js';
 export type { ParamLike, NumberArray } from './params.js';
 export { gamma, loggamma } from './gamma.js';

@@ -35,6 +35,19 @@ export function shuffledIndices(k: PRNGKey, n: number): Int32Array {
 }
 
 /**
+ * The index order of `jax.random.permutation(key, n)` as a host Int32Array, with no tensor and no
+ * readback: the same numbers as {@link permutation} gives on the device. For code that shuffles host
+ * data or index lists (splits, minibatch orders) and must stay synchronous.
+ */
+export function permutationIndices(k: PRNGKey, n: number): Int32Array {
+  assertKey('permutationIndices', k);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_WORDS) {
+    throw new RangeError(`permutationIndices: n must be an integer in [0, ${MAX_WORDS}], got ${String(n)}`);
+  }
+  return shuffledIndices(k, n);
+}
+
+/**
  * A random permutation, like `jax.random.permutation(key, x, axis)` (with `independent=False`):
  * for an integer `n`, a shuffled `arange(n)` as an int32 tensor; for a tensor, the tensor with its
  * slices along `axis` shuffled (one permutation for all of them). Bit-identical to JAX: the order is
