@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expectNoLeaks } from '@probdl/vitest-config/matchers';
+import { key, valueAndGrad } from '@probdl/tensor-backend';
+import { describe, expect, it } from 'vitest';
+import { Normal } from '../../src/index.js';
+import { casesOf, fitsFloat32, nums } from '../helpers/reference.js';
+import { gradCheck } from '../helpers/gradcheck.js';
+import { host, ksCritical, ksUniformStatistic, meanWithinMcError } from '../helpers/stats.js';
+
+describe('Normal against mpmath', () => {
+  for (const c of casesOf('Normal')) {
+    it(`loc=${c.params.loc} scale=${c.params.scale}`, async () => {
+      const d = new Normal({ loc: c.params.loc, scale: c.params.scale });
+      const xs = (c.x as number[]).map((v, i) => [v, i] as const).filter(([v]) => fitsFloat32(v));
+      const x = xs.map(([v]) => v);
+      const pick = (arr: unknown[]) => xs.map(([, i]) => nums(arr)[i]!);
+      // float32: relative 1e-5 of the value plus an absolute allowance for rounding of x itself.
+      await expect(d.logProb(x)).toBeCloseTensor(pick(c.mp_log_prob), { rtol: 2e-5, atol: 1e-5 });
+      await expect(d.logCdf(x)).toBeCloseTensor(pick(c.mp_log_cdf), { rtol: 1e-4, atol: 1e-6 });
+      await expect(d.logSurvival(x)).toBeCloseTensor(pick(c.mp_log_sf), { rtol: 1e-4, atol: 1e-6 });
+      d.dispose();
+    });
+  }
+});
+
+describe('Normal', () => {
+  it('samples: KS test of cdf(samples) and the mean within MC error', async () => {
+    const d = new Normal({ loc: 1.5, scale: 2 });
+    const s = d.sample(key(0), 4000);
+    const u = await host(d.cdf(s));
+    expect(ksUniformStatistic(u)).toBeLessThan(ksCritical(u.length));
+    expect(meanWithinMcError(await host(s), 1.5, 2).ok).toBe(true);
+    d.dispose();
+  });
+  it('rejects a non-positive scale, naming the argument', () => {
+    expect(() => new Normal({ loc: 0, scale: -1 })).toThrow(/Normal: argument 'scale' must be positive/);
+    expect(() => new Normal({ loc: [0, 1], scale: [1, 1, 1] })).toThrow(/'loc' \[2\] and 'scale' \[3\] do not broadcast/);
+  });
+  it('reparameterised sample gradient: d sample / d scale = eps', async () => {
+    const eps = new Normal({ loc: 0, scale: 1 }).sample(key(3), 5);
+    const { grads } = await (async () => {
+      const [, g] = valueAndGrad((p: { scale: tf.Tensor }) => tf.sum(new Normal({ loc: 0, scale: p.scale, validateArgs: false }).sample(key(3), 5)))({ scale: tf.scalar(2) });
+      return { grads: g as { scale: tf.Tensor } };
+    })();
+    await expect(grads.scale).toBeCloseTensor(tf.sum(eps), { rtol: 1e-5 });
+  });
+  it('has no leaks', async () => {
+    await expectNoLeaks(() => {
+      const d = new Normal({ loc: [0, 1], scale: 2 });
+      const out = [d.sample(key(1), [3]), d.logProb([0.5]), d.cdf(0), d.icdf(0.3), d.mean(), d.entropy(), d.variance(), d.stddev()];
+      d.dispose();
+      return out;
+    });
+  });
+});
+
+describe('Normal gradients', () => {
+  it('d logProb / d(loc, scale) agree with finite differences', async () => {
+    const x = [-1.3, 0.2, 2.5];
+    const { worst, detail } = await gradCheck(
+      (p) => tf.sum(new Normal({ loc: p.loc!, scale: p.scale!, validateArgs: false }).logProb(x)),
+      { loc: 0.3, scale: 1.7 },
+    );
+    expect(worst, detail.join('\n')).toBeLessThan(2e-3);
+  });
+});
