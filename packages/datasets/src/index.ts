@@ -17,6 +17,10 @@ export {
   csvToTensor,
   loadJsonTable,
   readFileBytes,
+  parseFitsTable,
+  loadFitsTable,
+  npyFileChunks,
+  npyFileMinibatches,
 } from './loaders/index.js';
 export type {
   NpyArray,
@@ -31,6 +35,11 @@ export type {
   MissingPolicy,
   Table,
   TextInput,
+  FitsTable,
+  FitsTableOptions,
+  FitsColumnData,
+  NpyFileChunkOptions,
+  NpyFileMinibatchOptions,
 } from './loaders/index.js';
 
 // Transforms and splits
@@ -95,3 +104,22 @@ export type {
   CirclesOptions,
   SpiralsOptions,
 } from './course/index.js';
+
+// The synthetic cluster-mass catalogue and the tutorial's preprocessing
+export {
+  clusterCatalogue,
+  CLUSTER_FEATURES,
+  CLUSTER_FEATURE_COUNT,
+  CLUSTER_MASS_PHYSICS,
+  prepareClusterMass,
+  histogramPrior,
+  loadClusterMassFits,
+  clusterCatalogueFromTable,
+} from './cluster-mass/index.js';
+export type {
+  ClusterCatalogue,
+  ClusterCatalogueOptions,
+  PrepareClusterMassOptions,
+  PreparedClusterMass,
+  HistogramPrior,
+} from './cluster-mass/index.js';

@@ -5,5 +5,5 @@ import { beforeAll } from 'vitest';
 const backend = (process.env.PROBDL_BACKEND ?? 'cpu') as BackendName;
 
 beforeAll(async () => {
-  await initBackend({ prefer: [backend] });
+  await initBackend({ prefer: [backend], webgpu: { cpuForward: false } });
 });

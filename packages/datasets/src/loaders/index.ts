@@ -11,3 +11,7 @@ export type { JsonTableOptions } from './json-table.js';
 export type { Cell, ColumnType, MissingPolicy, Table } from './columns.js';
 export { readFileBytes } from './text-input.js';
 export type { TextInput } from './text-input.js';
+export { parseFitsTable, loadFitsTable } from './fits.js';
+export type { FitsTable, FitsTableOptions, FitsColumnData } from './fits.js';
+export { npyFileChunks, npyFileMinibatches } from './npy-file.js';
+export type { NpyFileChunkOptions, NpyFileMinibatchOptions } from './npy-file.js';

@@ -58,7 +58,8 @@ function fortranToC(src: NpyData, shape: readonly number[], out: NpyData): void 
   }
 }
 
-function readElements(view: DataView, offset: number, n: number, dtype: NpyDtype, le: boolean, where: string): NpyData {
+/** @internal Decodes `n` elements of `dtype` from `offset`. */
+export function readElements(view: DataView, offset: number, n: number, dtype: NpyDtype, le: boolean, where: string): NpyData {
   const out = DTYPES[dtype].make(n);
   const size = DTYPES[dtype].size;
   for (let i = 0; i < n; i++) {
@@ -92,6 +93,43 @@ function readElements(view: DataView, offset: number, n: number, dtype: NpyDtype
   return out;
 }
 
+/** @internal What the prelude and header of a `.npy` file say. */
+export interface NpyHeader {
+  readonly dtype: NpyDtype;
+  readonly descr: string;
+  readonly littleEndian: boolean;
+  readonly shape: number[];
+  readonly fortranOrder: boolean;
+  /** Byte offset of the first data byte. */
+  readonly dataStart: number;
+}
+
+/** @internal The number of bytes before the header text, and the header's length, from the first 12 bytes (or fewer for v1). */
+export function npyPreludeLength(b: Uint8Array, name: string): { start: number; headerLen: number } {
+  if (b.length < 10 || MAGIC.some((m, i) => b[i] !== m)) {
+    throw new Error(`${name}: not a .npy file (the first 6 bytes are not \\x93NUMPY)`);
+  }
+  const major = b[6]!;
+  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (major === 1) return { start: 10, headerLen: view.getUint16(8, true) };
+  if (major === 2 || major === 3) {
+    if (b.length < 12) throw new Error(`${name}: truncated header`);
+    return { start: 12, headerLen: view.getUint32(8, true) };
+  }
+  throw new Error(`${name}: unsupported .npy format version ${major}.${b[7]} (supported: 1.0, 2.0, 3.0)`);
+}
+
+/** @internal Parses the prelude and header of a `.npy` file (the data need not be present). */
+export function parseNpyHeader(b: Uint8Array, name: string): NpyHeader {
+  const { start, headerLen } = npyPreludeLength(b, name);
+  if (start + headerLen > b.length) throw new Error(`${name}: truncated header (needs ${headerLen} bytes)`);
+  const headerBytes = b.subarray(start, start + headerLen);
+  const text = b[6] === 3 ? new TextDecoder('utf-8').decode(headerBytes) : String.fromCharCode(...headerBytes);
+  const { descr, fortranOrder, shape } = parseHeader(text, name);
+  const { dtype, littleEndian } = dtypeFromDescr(descr, name);
+  return { dtype, descr, littleEndian, shape, fortranOrder, dataStart: start + headerLen };
+}
+
 /**
  * Parse the bytes of a NumPy `.npy` file (format versions 1.0, 2.0 and 3.0).
  *
@@ -105,30 +143,9 @@ function readElements(view: DataView, offset: number, n: number, dtype: NpyDtype
  */
 export function parseNpy(bytes: Uint8Array | ArrayBuffer, name = 'npy'): NpyArray {
   const b = asBytes(bytes);
-  if (b.length < 10 || MAGIC.some((m, i) => b[i] !== m)) {
-    throw new Error(`${name}: not a .npy file (the first 6 bytes are not \\x93NUMPY)`);
-  }
-  const major = b[6]!;
+  const { dtype, littleEndian, shape, fortranOrder, dataStart, descr } = parseNpyHeader(b, name);
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  let headerLen: number;
-  let start: number;
-  if (major === 1) {
-    headerLen = view.getUint16(8, true);
-    start = 10;
-  } else if (major === 2 || major === 3) {
-    if (b.length < 12) throw new Error(`${name}: truncated header`);
-    headerLen = view.getUint32(8, true);
-    start = 12;
-  } else {
-    throw new Error(`${name}: unsupported .npy format version ${major}.${b[7]} (supported: 1.0, 2.0, 3.0)`);
-  }
-  if (start + headerLen > b.length) throw new Error(`${name}: truncated header (needs ${headerLen} bytes)`);
-  const headerBytes = b.subarray(start, start + headerLen);
-  const text = major === 3 ? new TextDecoder('utf-8').decode(headerBytes) : String.fromCharCode(...headerBytes);
-  const { descr, fortranOrder, shape } = parseHeader(text, name);
-  const { dtype, littleEndian } = dtypeFromDescr(descr, name);
   const n = shape.reduce((a, d) => a * d, 1);
-  const dataStart = start + headerLen;
   const need = n * DTYPES[dtype].size;
   if (b.length - dataStart < need) {
     throw new Error(`${name}: truncated data: shape [${shape.join(', ')}] of ${descr} needs ${need} bytes, file has ${b.length - dataStart}`);

@@ -91,7 +91,10 @@ export const corrCholesky = make('corrCholesky', { type: 'corrCholesky' }, 2, fa
 });
 /** Symmetric positive-definite matrices: symmetric within float32 rounding, and a Cholesky factor exists. */
 export const positiveDefinite = make('positiveDefinite', { type: 'positiveDefinite' }, 2, false, (x) => {
-  const xt = tf.einsum('...ij->...ji', x);
+  const perm = Array.from({ length: x.rank }, (_, i) => i);
+  perm[x.rank - 2] = x.rank - 1;
+  perm[x.rank - 1] = x.rank - 2;
+  const xt = tf.transpose(x, perm);
   const scale = tf.add(tf.max(tf.abs(x), [-1, -2]), 1e-30);
   const symmetric = tf.lessEqual(tf.div(tf.max(tf.abs(tf.sub(x, xt)), [-1, -2]), scale), 10 * TOL);
   // tensor-backend's cholesky turns the columns from a non-positive pivot on into NaN.

@@ -8,6 +8,7 @@ import { isFinite, isPositive } from '../internal/validation.js';
 
 const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
+/** Parameters of {@link Normal}. */
 export interface NormalParams extends DistributionOptions {
   /** Mean. */
   readonly loc: TensorInput;
@@ -45,10 +46,12 @@ export class Normal extends Distribution {
     return tf.div(tf.sub(this.value(x), this.loc), this.scale);
   }
 
+  /** -Infinity at NaN x (outside the support, like every family), the Gaussian log density elsewhere. */
   logProb(x: TensorInput): tf.Tensor {
     return tf.tidy(() => {
       const z = this.z(x);
-      return tf.sub(tf.mul(-0.5, tf.square(z)), tf.add(tf.log(this.scale), HALF_LOG_TWO_PI));
+      const lp = tf.sub(tf.mul(-0.5, tf.square(z)), tf.add(tf.log(this.scale), HALF_LOG_TWO_PI));
+      return tf.where(tf.isNaN(lp), tf.fill(lp.shape, -Infinity), lp);
     });
   }
   override cdf(x: TensorInput): tf.Tensor {

@@ -18,6 +18,11 @@ describe('Normal against mpmath', () => {
       await expect(d.logProb(x)).toBeCloseTensor(pick(c.mp_log_prob), { rtol: 2e-5, atol: 1e-5 });
       await expect(d.logCdf(x)).toBeCloseTensor(pick(c.mp_log_cdf), { rtol: 1e-4, atol: 1e-6 });
       await expect(d.logSurvival(x)).toBeCloseTensor(pick(c.mp_log_sf), { rtol: 1e-4, atol: 1e-6 });
+      await expect(d.entropy()).toBeCloseTensor(c.mp_entropy as number, { rtol: 1e-6, atol: 1e-6 });
+      await expect(d.mean()).toBeCloseTensor(c.mean as number, { rtol: 1e-6, atol: 1e-7 });
+      await expect(d.variance()).toBeCloseTensor(c.variance as number, { rtol: 1e-6 });
+      // ndtri is ~1e-6 relative in float32; absolute 1e-6·scale near the median (quantile 0).
+      await expect(d.icdf(c.quantile_q as number[])).toBeCloseTensor(c.quantile as number[], { rtol: 1e-5, atol: 1e-6 * (c.params.scale as number) });
       d.dispose();
     });
   }
@@ -44,6 +49,23 @@ describe('Normal', () => {
     })();
     await expect(grads.scale).toBeCloseTensor(tf.sum(eps), { rtol: 1e-5 });
   });
+  it('logProb is -Infinity at NaN; mode and stddev; shapes broadcast', async () => {
+    const d = new Normal({ loc: [0, 1, 2], scale: [[1], [2]] });
+    await expect(d.logProb([NaN, 0, 0])).toBeCloseTensor([
+      [-Infinity, -1.4189385332046727, -2.9189385332046727],
+      [-Infinity, -1.737085713764618, -2.112085713764618],
+    ], { rtol: 1e-6 });
+    await expect(d.mode()).toBeCloseTensor([
+      [0, 1, 2],
+      [0, 1, 2],
+    ]);
+    await expect(d.stddev()).toBeCloseTensor([
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
+    expect(d.sample(key(2), [4]).shape).toEqual([4, 2, 3]);
+    d.dispose();
+  });
   it('has no leaks', async () => {
     await expectNoLeaks(() => {
       const d = new Normal({ loc: [0, 1], scale: 2 });
@@ -55,6 +77,14 @@ describe('Normal', () => {
 });
 
 describe('Normal gradients', () => {
+  it('d logProb / dx and d cdf / dx agree with finite differences (what HMC and transforms need)', async () => {
+    const d = new Normal({ loc: 0.3, scale: 1.7 });
+    for (const method of ['logProb', 'cdf'] as const) {
+      const { worst, detail } = await gradCheck((p) => tf.sum(d[method](p.x!)), { x: [-1.3, 0.2, 2.5] }, 1e-3);
+      expect(worst, `${method}\n${detail.join('\n')}`).toBeLessThan(2e-3);
+    }
+    d.dispose();
+  });
   it('d logProb / d(loc, scale) agree with finite differences', async () => {
     const x = [-1.3, 0.2, 2.5];
     const { worst, detail } = await gradCheck(
