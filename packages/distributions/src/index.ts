@@ -54,6 +54,7 @@ export type { CategoricalParams } from './families/categorical.js';
 export { OneHotCategorical } from './families/one-hot-categorical.js';
 export type { OneHotCategoricalParams } from './families/one-hot-categorical.js';
 export { Poisson } from './families/poisson.js';
+export { ImproperUniform } from './families/improper-uniform.js';
 export type { PoissonParams } from './families/poisson.js';
 
 // Multivariate families

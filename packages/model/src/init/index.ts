@@ -1,0 +1,2 @@
+export { initToUniform, initToFeasible, initToValue, initToSample, initToMedian } from './strategies.js';
+export type { InitStrategy, InitSite, InitValue } from './types.js';

@@ -1,0 +1,3 @@
+export { Predictive } from './predictive.js';
+export type { PredictiveOptions } from './predictive.js';
+export { logLikelihood } from './log-likelihood.js';
