@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PRNGKey } from '@probdl/tensor-backend';
 import type { Constraint } from './constraints/types.js';
-import { convertParam, normalizeSampleShape, toValue, type ConvertedParam, type TensorInput } from './internal/params.js';
+import { ParamStore } from './internal/param-store.js';
+import { normalizeSampleShape, toValue, type ConvertedParam, type TensorInput } from './internal/params.js';
 import { syncValues, type PendingCheck } from './internal/validation.js';
 
 /** Options every distribution takes. */
@@ -43,8 +44,7 @@ export abstract class Distribution {
   abstract get support(): Constraint;
   readonly validateArgs: boolean;
 
-  private readonly ownedTensors: tf.Tensor[] = [];
-  private readonly pendingChecks: PendingCheck[] = [];
+  private readonly paramStore = new ParamStore();
 
   protected constructor(options: DistributionOptions = {}) {
     this.validateArgs = options.validateArgs ?? true;
@@ -102,27 +102,20 @@ export abstract class Distribution {
    * asynchronous readback each; rejects with the same error construction would have thrown.
    */
   async validate(): Promise<this> {
-    while (this.pendingChecks.length > 0) {
-      const c = this.pendingChecks.shift()!;
-      const values = Float64Array.from((await c.tensor.data()) as Float32Array);
-      const msg = c.check(values, c.tensor.shape);
-      if (msg) throw new RangeError(`${this.name}: argument '${c.arg}' ${msg}`);
-    }
+    await this.paramStore.validate(this.name);
     return this;
   }
 
   /** Frees the tensors this distribution created (uploaded host parameters, derived factors). */
   dispose(): void {
-    for (const t of this.ownedTensors) if (!t.isDisposed) t.dispose();
-    this.ownedTensors.length = 0;
+    this.paramStore.dispose();
   }
 
   // ---- helpers for subclasses ----
 
   /** Converts a constructor parameter, records ownership, and runs `check` when validating. */
   protected param(arg: string, value: TensorInput | undefined, check?: PendingCheck['check']): tf.Tensor {
-    const p = convertParam(this.name, arg, value);
-    if (p.owned) this.ownedTensors.push(p.tensor);
+    const p = this.paramStore.convert(this.name, arg, value);
     if (check && this.validateArgs) this.runCheck(arg, p, check);
     return p.tensor;
   }
@@ -132,8 +125,7 @@ export abstract class Distribution {
    * dispose. Like any tensor, it belongs to the enclosing `tf.tidy` when there is one.
    */
   protected own<T extends tf.Tensor>(t: T): T {
-    this.ownedTensors.push(t);
-    return t;
+    return this.paramStore.own(t);
   }
 
   /** Validates an already-converted tensor (e.g. a derived quantity) with `check`. */
@@ -142,16 +134,7 @@ export abstract class Distribution {
   }
 
   private runCheck(arg: string, p: ConvertedParam, check: PendingCheck['check']): void {
-    const values = syncValues(p);
-    if (values === undefined) {
-      this.pendingChecks.push({ arg, tensor: p.tensor, check });
-      return;
-    }
-    const msg = check(values, p.tensor.shape);
-    if (msg) {
-      this.dispose();
-      throw new RangeError(`${this.name}: argument '${arg}' ${msg}`);
-    }
+    this.paramStore.check(this.name, arg, p.tensor, syncValues(p), check, () => this.dispose());
   }
 
   /** A value argument as float32 (freed by the caller's tidy when converted). */

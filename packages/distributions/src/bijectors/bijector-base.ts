@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { independent, real, realVector, type KindedConstraint } from '../constraints/constraints.js';
-import { convertParam, toValue, type TensorInput } from '../internal/params.js';
+import { ParamStore } from '../internal/param-store.js';
+import { toValue, type TensorInput } from '../internal/params.js';
 import { syncValues, type PendingCheck } from '../internal/validation.js';
 import type { Bijector } from './types.js';
 
@@ -54,8 +55,7 @@ export abstract class BaseBijector implements Bijector {
   readonly batchShape: readonly number[] = [];
   readonly validateArgs: boolean;
 
-  private readonly ownedTensors: tf.Tensor[] = [];
-  private readonly pendingChecks: PendingCheck[] = [];
+  private readonly paramStore = new ParamStore();
 
   protected constructor(options: BijectorOptions = {}) {
     this.validateArgs = options.validateArgs ?? true;
@@ -94,18 +94,12 @@ export abstract class BaseBijector implements Bijector {
    * with one asynchronous readback each; rejects with the error construction would have thrown.
    */
   async validate(): Promise<this> {
-    while (this.pendingChecks.length > 0) {
-      const c = this.pendingChecks.shift()!;
-      const values = Float64Array.from((await c.tensor.data()) as Float32Array);
-      const msg = c.check(values, c.tensor.shape);
-      if (msg) throw new RangeError(`${this.name}: argument '${c.arg}' ${msg}`);
-    }
+    await this.paramStore.validate(this.name);
     return this;
   }
 
   dispose(): void {
-    for (const t of this.ownedTensors) if (!t.isDisposed) t.dispose();
-    this.ownedTensors.length = 0;
+    this.paramStore.dispose();
   }
 
   // ---- helpers for subclasses ----
@@ -124,27 +118,15 @@ export abstract class BaseBijector implements Bijector {
     value: TensorInput | undefined,
     check?: PendingCheck['check'],
   ): { tensor: tf.Tensor; values: Float64Array | undefined } {
-    const p = convertParam(this.name, arg, value);
-    if (p.owned) this.ownedTensors.push(p.tensor);
+    const p = this.paramStore.convert(this.name, arg, value);
     const values = p.host ?? (this.validateArgs ? syncValues(p) : undefined);
-    if (check && this.validateArgs) {
-      if (values === undefined) {
-        this.pendingChecks.push({ arg, tensor: p.tensor, check });
-      } else {
-        const msg = check(values, p.tensor.shape);
-        if (msg) {
-          this.dispose();
-          throw new RangeError(`${this.name}: argument '${arg}' ${msg}`);
-        }
-      }
-    }
+    if (check && this.validateArgs) this.paramStore.check(this.name, arg, p.tensor, values, check, () => this.dispose());
     return { tensor: p.tensor, values };
   }
 
   /** Records a tensor computed at construction, freed by dispose. */
   protected own<T extends tf.Tensor>(t: T): T {
-    this.ownedTensors.push(t);
-    return t;
+    return this.paramStore.own(t);
   }
 
   /** A method input as float32, with a rank check. */

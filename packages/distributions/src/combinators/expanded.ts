@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PRNGKey } from '@probdl/tensor-backend';
-import type { Constraint } from '../constraints/types.js';
-import { Distribution, type DistributionOptions } from '../distribution.js';
+import type { Distribution, DistributionOptions } from '../distribution.js';
 import { broadcastShapes, normalizeSampleShape, type TensorInput } from '../internal/params.js';
+import { requireDistribution, WrappedDistribution } from './wrapped.js';
 
 /** Parameters of {@link Expanded}. */
 export interface ExpandedParams extends DistributionOptions {
@@ -26,7 +26,7 @@ export function broadcastsTo(from: readonly number[], to: readonly number[]): bo
  *
  * `dispose()` also disposes the base distribution (which frees only the tensors it created itself).
  */
-export class Expanded extends Distribution {
+export class Expanded extends WrappedDistribution {
   readonly name: string = 'Expanded';
   readonly distribution: Distribution;
   readonly batchShape: readonly number[];
@@ -35,8 +35,7 @@ export class Expanded extends Distribution {
 
   constructor(params: ExpandedParams) {
     super(params);
-    const base = params.distribution;
-    if (!(base instanceof Distribution)) throw new TypeError(`${this.name}: argument 'distribution' must be a Distribution`);
+    const base = requireDistribution(this.name, params.distribution);
     const b = params.batchShape;
     if (!Array.isArray(b) || b.some((d) => !Number.isInteger(d) || d < 0)) {
       throw new RangeError(`${this.name}: argument 'batchShape' must be an array of non-negative integers`);
@@ -52,15 +51,11 @@ export class Expanded extends Distribution {
     this.reparameterized = base.reparameterized;
   }
 
-  get support(): Constraint {
-    return this.distribution.support;
-  }
-
   /**
    * Draws the base with the expanded dimensions as extra sample dimensions, then moves each
    * expanded interior dimension into the base's size-1 batch slot.
    */
-  sample(key: PRNGKey, sampleShape?: number | readonly number[]): tf.Tensor {
+  override sample(key: PRNGKey, sampleShape?: number | readonly number[]): tf.Tensor {
     const s = normalizeSampleShape(this.name, sampleShape);
     const base = this.distribution.batchShape;
     const nb = base.length;
@@ -124,13 +119,5 @@ export class Expanded extends Distribution {
   }
   override entropy(): tf.Tensor {
     return tf.tidy(() => this.expand(this.distribution.entropy(), 0));
-  }
-  override async validate(): Promise<this> {
-    await this.distribution.validate();
-    return this;
-  }
-  override dispose(): void {
-    this.distribution.dispose();
-    super.dispose();
   }
 }

@@ -2,8 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { PRNGKey } from '@probdl/tensor-backend';
 import { independent, type KindedConstraint } from '../constraints/constraints.js';
 import type { Constraint } from '../constraints/types.js';
-import { Distribution, type DistributionOptions } from '../distribution.js';
+import type { Distribution, DistributionOptions } from '../distribution.js';
 import type { TensorInput } from '../internal/params.js';
+import { requireDistribution, WrappedDistribution } from './wrapped.js';
 
 /** Parameters of {@link Independent}. */
 export interface IndependentParams extends DistributionOptions {
@@ -45,7 +46,7 @@ function independentConstraint(base: Constraint, n: number): Constraint {
  *
  * `dispose()` also disposes the base distribution (which frees only the tensors it created itself).
  */
-export class Independent extends Distribution {
+export class Independent extends WrappedDistribution {
   readonly name: string = 'Independent';
   readonly distribution: Distribution;
   readonly reinterpretedBatchNdims: number;
@@ -55,8 +56,7 @@ export class Independent extends Distribution {
 
   constructor(params: IndependentParams) {
     super(params);
-    const base = params.distribution;
-    if (!(base instanceof Distribution)) throw new TypeError(`${this.name}: argument 'distribution' must be a Distribution`);
+    const base = requireDistribution(this.name, params.distribution);
     const n = params.reinterpretedBatchNdims ?? base.batchShape.length;
     if (!Number.isInteger(n) || n < 0) {
       throw new RangeError(`${this.name}: argument 'reinterpretedBatchNdims' must be a non-negative integer, got ${n}`);
@@ -74,12 +74,8 @@ export class Independent extends Distribution {
     this.reparameterized = base.reparameterized;
   }
 
-  get support(): Constraint {
+  override get support(): Constraint {
     return independentConstraint(this.distribution.support, this.reinterpretedBatchNdims);
-  }
-
-  sample(key: PRNGKey, sampleShape?: number | readonly number[]): tf.Tensor {
-    return this.distribution.sample(key, sampleShape);
   }
 
   logProb(x: TensorInput): tf.Tensor {
@@ -93,25 +89,5 @@ export class Independent extends Distribution {
   }
   override entropy(): tf.Tensor {
     return tf.tidy(() => sumLastAxes(this.distribution.entropy(), this.reinterpretedBatchNdims));
-  }
-  override mean(): tf.Tensor {
-    return this.distribution.mean();
-  }
-  override variance(): tf.Tensor {
-    return this.distribution.variance();
-  }
-  override stddev(): tf.Tensor {
-    return this.distribution.stddev();
-  }
-  override mode(): tf.Tensor {
-    return this.distribution.mode();
-  }
-  override async validate(): Promise<this> {
-    await this.distribution.validate();
-    return this;
-  }
-  override dispose(): void {
-    this.distribution.dispose();
-    super.dispose();
   }
 }

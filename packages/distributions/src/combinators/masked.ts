@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { PRNGKey } from '@probdl/tensor-backend';
-import type { Constraint } from '../constraints/types.js';
-import { Distribution, type DistributionOptions } from '../distribution.js';
+import type { Distribution, DistributionOptions } from '../distribution.js';
 import { broadcastShapes, hostValues, isTensor, sameShape, type TensorInput } from '../internal/params.js';
 import { Expanded } from './expanded.js';
+import { requireDistribution, WrappedDistribution } from './wrapped.js';
 
 /** Parameters of {@link Masked}. */
 export interface MaskedParams extends DistributionOptions {
@@ -25,7 +24,7 @@ export interface MaskedParams extends DistributionOptions {
  *
  * `dispose()` also disposes the base distribution (which frees only the tensors it created itself).
  */
-export class Masked extends Distribution {
+export class Masked extends WrappedDistribution {
   readonly name: string = 'Masked';
   /** The base distribution, expanded to `batchShape` when the mask enlarges it. */
   readonly distribution: Distribution;
@@ -37,8 +36,7 @@ export class Masked extends Distribution {
 
   constructor(params: MaskedParams) {
     super(params);
-    const base = params.distribution;
-    if (!(base instanceof Distribution)) throw new TypeError(`${this.name}: argument 'distribution' must be a Distribution`);
+    const base = requireDistribution(this.name, params.distribution);
     this.mask = this.toMask(params.mask);
     this.batchShape = broadcastShapes(this.name, { distribution: base.batchShape, mask: this.mask.shape });
     this.distribution = sameShape(base.batchShape, this.batchShape) ? base : new Expanded({ distribution: base, batchShape: this.batchShape });
@@ -57,39 +55,11 @@ export class Masked extends Distribution {
     return this.own(tf.tensor(Uint8Array.from(h.values, (v) => (v !== 0 ? 1 : 0)), h.shape, 'bool'));
   }
 
-  get support(): Constraint {
-    return this.distribution.support;
-  }
-
-  sample(key: PRNGKey, sampleShape?: number | readonly number[]): tf.Tensor {
-    return this.distribution.sample(key, sampleShape);
-  }
-
   logProb(x: TensorInput): tf.Tensor {
     return tf.tidy(() => {
       const lp = this.distribution.logProb(x);
       const shape = broadcastShapes(this.name, { x: lp.shape, mask: this.mask.shape });
       return tf.where(tf.broadcastTo(this.mask, shape), tf.broadcastTo(lp, shape), tf.zeros(shape));
     });
-  }
-  override mean(): tf.Tensor {
-    return this.distribution.mean();
-  }
-  override variance(): tf.Tensor {
-    return this.distribution.variance();
-  }
-  override stddev(): tf.Tensor {
-    return this.distribution.stddev();
-  }
-  override mode(): tf.Tensor {
-    return this.distribution.mode();
-  }
-  override async validate(): Promise<this> {
-    await this.distribution.validate();
-    return this;
-  }
-  override dispose(): void {
-    this.distribution.dispose();
-    super.dispose();
   }
 }

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { logit, logSigmoid, random, sigmoid, softplus, type PRNGKey } from '@probdl/tensor-backend';
+import { logSigmoid, random, sigmoid, softplus, type PRNGKey } from '@probdl/tensor-backend';
 import { boolean } from '../constraints/constraints.js';
 import type { Constraint } from '../constraints/types.js';
 import { Distribution, type DistributionOptions } from '../distribution.js';
 import type { TensorInput } from '../internal/params.js';
-import { isNotNaN, isProbability } from '../internal/validation.js';
+import { BINARY_LOGITS, checkProbsXorLogits, convertProbsOrLogits } from '../internal/probs-or-logits.js';
 
 /** Parameters of {@link Bernoulli}: exactly one of `logits` and `probs`. */
 export interface BernoulliParams extends DistributionOptions {
@@ -31,16 +31,8 @@ export class Bernoulli extends Distribution {
 
   constructor(params: BernoulliParams) {
     super(params);
-    if ((params.logits === undefined) === (params.probs === undefined)) {
-      throw new TypeError(`${this.name}: exactly one of 'logits' and 'probs' must be given`);
-    }
-    if (params.probs !== undefined) {
-      this.probs = this.param('probs', params.probs, isProbability);
-      this.logits = this.own(logit(this.probs));
-    } else {
-      this.probs = undefined;
-      this.logits = this.param('logits', params.logits, isNotNaN);
-    }
+    checkProbsXorLogits(this.name, params);
+    ({ logits: this.logits, probs: this.probs } = convertProbsOrLogits(params, BINARY_LOGITS, (...a) => this.param(...a), (t) => this.own(t)));
     this.batchShape = [...this.logits.shape];
   }
 

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { betainc, logit, logSigmoid, sigmoid, type PRNGKey } from '@probdl/tensor-backend';
+import { betainc, logSigmoid, sigmoid, type PRNGKey } from '@probdl/tensor-backend';
 import type { ConstraintKind } from '../constraints/constraints.js';
 import type { Constraint } from '../constraints/types.js';
 import { Distribution, NotDefinedError, type DistributionOptions } from '../distribution.js';
 import { binomialLogPmf, sampleBinomial } from '../internal/discrete-sample.js';
 import { broadcastShapes, hostValues, isTensor, type TensorInput } from '../internal/params.js';
-import { isNonNegativeInteger, isNotNaN, isProbability } from '../internal/validation.js';
+import { BINARY_LOGITS, checkProbsXorLogits, convertProbsOrLogits } from '../internal/probs-or-logits.js';
+import { isNonNegativeInteger } from '../internal/validation.js';
 
 /** The largest totalCount for which `entropy` sums over the support on the device. */
 const ENTROPY_MAX_COUNT = 100_000;
@@ -42,17 +43,9 @@ export class Binomial extends Distribution {
 
   constructor(params: BinomialParams) {
     super(params);
-    if ((params.logits === undefined) === (params.probs === undefined)) {
-      throw new TypeError(`${this.name}: exactly one of 'logits' and 'probs' must be given`);
-    }
+    checkProbsXorLogits(this.name, params);
     this.totalCount = this.param('totalCount', params.totalCount, isNonNegativeInteger);
-    if (params.probs !== undefined) {
-      this.probs = this.param('probs', params.probs, isProbability);
-      this.logits = this.own(logit(this.probs));
-    } else {
-      this.probs = undefined;
-      this.logits = this.param('logits', params.logits, isNotNaN);
-    }
+    ({ logits: this.logits, probs: this.probs } = convertProbsOrLogits(params, BINARY_LOGITS, (...a) => this.param(...a), (t) => this.own(t)));
     this.batchShape = broadcastShapes(this.name, { totalCount: this.totalCount.shape, [params.probs !== undefined ? 'probs' : 'logits']: this.logits.shape });
     const hostCounts = isTensor(params.totalCount) ? undefined : hostValues(this.name, 'totalCount', params.totalCount).values;
     this.maxCountOnHost = hostCounts ? hostCounts.reduce((a, b) => Math.max(a, b), 0) : undefined;

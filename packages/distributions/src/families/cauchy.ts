@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { log1p, random, type PRNGKey } from '@probdl/tensor-backend';
-import { real } from '../constraints/constraints.js';
-import type { Constraint } from '../constraints/types.js';
-import { Distribution, type DistributionOptions } from '../distribution.js';
-import { broadcastShapes, type TensorInput } from '../internal/params.js';
-import { isFinite, isPositive } from '../internal/validation.js';
+import type { DistributionOptions } from '../distribution.js';
+import type { TensorInput } from '../internal/params.js';
+import { SymmetricLocationScaleDistribution } from './location-scale.js';
 
 const LOG_PI = Math.log(Math.PI);
 /** Above this |z|, 1 + z² rounds to z² in float32 and log1p(z²) = 2 log|z| (also past z² overflow). */
@@ -46,85 +44,43 @@ export interface CauchyParams extends DistributionOptions {
  * Samples are reparameterised (loc + scale·tan(π(u - ½))). Mean and variance do not exist:
  * `mean()`, `variance()` and `stddev()` return NaN (TFP's allow_nan_stats=True).
  */
-export class Cauchy extends Distribution {
-  readonly name: string = 'Cauchy';
-  readonly loc: tf.Tensor;
-  readonly scale: tf.Tensor;
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
-  readonly reparameterized = true;
-
+export class Cauchy extends SymmetricLocationScaleDistribution {
   constructor(params: CauchyParams) {
-    super(params);
-    this.loc = this.param('loc', params.loc, isFinite);
-    this.scale = this.param('scale', params.scale, isPositive);
-    this.batchShape = broadcastShapes(this.name, { loc: this.loc.shape, scale: this.scale.shape });
+    super('Cauchy', params);
   }
 
-  get support(): Constraint {
-    return real;
+  /** tan(π(u - ½)), u uniform on [0, 1). */
+  protected standardSample(key: PRNGKey, shape: number[]): tf.Tensor {
+    return tf.tidy(() => tf.tan(tf.mul(Math.PI, tf.sub(random.uniform(key, shape), 0.5))));
   }
-
-  sample(key: PRNGKey, sampleShape?: number | readonly number[]): tf.Tensor {
-    const shape = this.sampleShapeFor(sampleShape);
-    return tf.tidy(() => {
-      const u = random.uniform(key, shape);
-      return tf.add(this.loc, tf.mul(this.scale, tf.tan(tf.mul(Math.PI, tf.sub(u, 0.5)))));
-    });
+  /** tan(π(p - ½)), written as -cot(πp) / cot(π(1 - p)) so the tails keep precision. */
+  protected standardQuantile(p: tf.Tensor): tf.Tensor {
+    return standardCauchyQuantile(p);
   }
-
-  private z(x: TensorInput): tf.Tensor {
-    return tf.div(tf.sub(this.value(x), this.loc), this.scale);
+  /** cdf = atan2(1, -z) / π: no cancellation in the left tail (0.5 + atan(z)/π loses it). */
+  protected standardCdf(z: tf.Tensor): tf.Tensor {
+    return tf.div(tf.atan2(tf.onesLike(z), tf.neg(z)), Math.PI);
+  }
+  protected standardLogCdf(z: tf.Tensor): tf.Tensor {
+    return tf.sub(tf.log(tf.atan2(tf.onesLike(z), tf.neg(z))), LOG_PI);
   }
 
   logProb(x: TensorInput): tf.Tensor {
-    return tf.tidy(() => tf.neg(tf.add(tf.add(log1pSquare(this.z(x)), tf.log(this.scale)), LOG_PI)));
-  }
-  /** cdf = atan2(1, -z) / π: no cancellation in the left tail (0.5 + atan(z)/π loses it). */
-  override cdf(x: TensorInput): tf.Tensor {
-    return tf.tidy(() => {
-      const z = this.z(x);
-      return tf.div(tf.atan2(tf.onesLike(z), tf.neg(z)), Math.PI);
-    });
-  }
-  override logCdf(x: TensorInput): tf.Tensor {
-    return tf.tidy(() => {
-      const z = this.z(x);
-      return tf.sub(tf.log(tf.atan2(tf.onesLike(z), tf.neg(z))), LOG_PI);
-    });
-  }
-  override survival(x: TensorInput): tf.Tensor {
-    return tf.tidy(() => {
-      const z = this.z(x);
-      return tf.div(tf.atan2(tf.onesLike(z), z), Math.PI);
-    });
-  }
-  override logSurvival(x: TensorInput): tf.Tensor {
-    return tf.tidy(() => {
-      const z = this.z(x);
-      return tf.sub(tf.log(tf.atan2(tf.onesLike(z), z)), LOG_PI);
-    });
-  }
-  /** loc + scale·tan(π(p - ½)), written as -cot(πp) / cot(π(1 - p)) so the tails keep precision. */
-  override icdf(p: TensorInput): tf.Tensor {
-    return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, standardCauchyQuantile(this.value(p, 'p')))));
+    return tf.tidy(() => tf.neg(tf.add(tf.add(log1pSquare(this.standardize(x)), tf.log(this.scale)), LOG_PI)));
   }
   /** NaN: the Cauchy mean does not exist. */
   override mean(): tf.Tensor {
-    return tf.fill([...this.batchShape], NaN);
+    return this.nanOfBatchShape();
   }
   /** NaN: the Cauchy variance does not exist. */
   override variance(): tf.Tensor {
-    return tf.fill([...this.batchShape], NaN);
+    return this.nanOfBatchShape();
   }
   /** NaN: the Cauchy standard deviation does not exist. */
   override stddev(): tf.Tensor {
-    return tf.fill([...this.batchShape], NaN);
-  }
-  override mode(): tf.Tensor {
-    return this.toBatchShape(this.loc);
+    return this.nanOfBatchShape();
   }
   override entropy(): tf.Tensor {
-    return tf.tidy(() => this.toBatchShape(tf.add(tf.log(this.scale), Math.log(4 * Math.PI))));
+    return this.logScalePlus(Math.log(4 * Math.PI));
   }
 }

@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { random, type PRNGKey } from '@probdl/tensor-backend';
 import type { ConstraintKind } from '../constraints/constraints.js';
 import type { Constraint } from '../constraints/types.js';
-import { Distribution, type DistributionOptions } from '../distribution.js';
-import { broadcastShapes, type TensorInput } from '../internal/params.js';
-import { isFinite, isPositive } from '../internal/validation.js';
+import type { DistributionOptions } from '../distribution.js';
+import type { TensorInput } from '../internal/params.js';
 import { log1pSquare } from './cauchy.js';
+import { LocationScaleDistribution } from './location-scale.js';
 
 const LOG_TWO_OVER_PI = Math.log(2 / Math.PI);
 
@@ -23,20 +23,11 @@ export interface HalfCauchyParams extends DistributionOptions {
  * (loc + scale·tan(π u / 2)). Mean and variance do not exist: `mean()`, `variance()` and `stddev()`
  * return NaN (TFP's allow_nan_stats=True).
  */
-export class HalfCauchy extends Distribution {
-  readonly name: string = 'HalfCauchy';
-  readonly loc: tf.Tensor;
-  readonly scale: tf.Tensor;
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
-  readonly reparameterized = true;
+export class HalfCauchy extends LocationScaleDistribution {
   private readonly supportConstraint: Constraint;
 
   constructor(params: HalfCauchyParams) {
-    super(params);
-    this.loc = this.param('loc', params.loc, isFinite);
-    this.scale = this.param('scale', params.scale, isPositive);
-    this.batchShape = broadcastShapes(this.name, { loc: this.loc.shape, scale: this.scale.shape });
+    super('HalfCauchy', params);
     const loc = this.loc;
     // `bijectTo` reads `kind`; it is known only for a host scalar loc (x > loc, the interior of the support).
     const kind: ConstraintKind | undefined =
@@ -51,33 +42,35 @@ export class HalfCauchy extends Distribution {
   }
 
   /** x >= loc (elementwise against the loc tensor). */
-  get support(): Constraint {
+  override get support(): Constraint {
     return this.supportConstraint;
   }
 
-  sample(key: PRNGKey, sampleShape?: number | readonly number[]): tf.Tensor {
-    const shape = this.sampleShapeFor(sampleShape);
-    return tf.tidy(() => {
-      const u = random.uniform(key, shape);
-      return tf.add(this.loc, tf.mul(this.scale, tf.tan(tf.mul(Math.PI / 2, u))));
-    });
+  /** tan(π u / 2), u uniform on [0, 1). */
+  protected standardSample(key: PRNGKey, shape: number[]): tf.Tensor {
+    return tf.tidy(() => tf.tan(tf.mul(Math.PI / 2, random.uniform(key, shape))));
   }
-
-  private z(x: tf.Tensor): tf.Tensor {
-    return tf.div(tf.sub(x, this.loc), this.scale);
+  /** tan(πp/2), as cot(π(1 - p)/2) above ½ so that p near 1 keeps precision. */
+  protected standardQuantile(p: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const upper = tf.greater(p, 0.5);
+      const q = tf.where(upper, tf.sub(1, p), p);
+      const t = tf.tan(tf.mul(Math.PI / 2, q));
+      return tf.where(upper, tf.reciprocal(t), t);
+    });
   }
 
   logProb(x: TensorInput): tf.Tensor {
     return tf.tidy(() => {
       const xv = this.value(x);
-      const lp = tf.sub(tf.sub(LOG_TWO_OVER_PI, log1pSquare(this.z(xv))), tf.log(this.scale));
+      const lp = tf.sub(tf.sub(LOG_TWO_OVER_PI, log1pSquare(this.standardize(xv))), tf.log(this.scale));
       return this.maskOutsideSupport(xv, lp);
     });
   }
   /** cdf = (2/π) atan(z) for z >= 0, 0 below. */
   override cdf(x: TensorInput): tf.Tensor {
     return tf.tidy(() => {
-      const z = tf.relu(this.z(this.value(x)));
+      const z = tf.relu(this.standardize(x));
       return tf.mul(2 / Math.PI, tf.atan(z));
     });
   }
@@ -87,39 +80,26 @@ export class HalfCauchy extends Distribution {
   /** survival = (2/π) atan(1/z) = (2/π) atan2(1, z): keeps relative precision in the right tail. */
   override survival(x: TensorInput): tf.Tensor {
     return tf.tidy(() => {
-      const z = tf.relu(this.z(this.value(x)));
+      const z = tf.relu(this.standardize(x));
       return tf.mul(2 / Math.PI, tf.atan2(tf.onesLike(z), z));
     });
   }
   override logSurvival(x: TensorInput): tf.Tensor {
     return tf.tidy(() => tf.log(this.survival(x)));
   }
-  /** loc + scale·tan(πp/2), as scale·cot(π(1 - p)/2) above ½ so that p near 1 keeps precision. */
-  override icdf(p: TensorInput): tf.Tensor {
-    return tf.tidy(() => {
-      const pv = this.value(p, 'p');
-      const upper = tf.greater(pv, 0.5);
-      const q = tf.where(upper, tf.sub(1, pv), pv);
-      const t = tf.tan(tf.mul(Math.PI / 2, q));
-      return tf.add(this.loc, tf.mul(this.scale, tf.where(upper, tf.reciprocal(t), t)));
-    });
-  }
   /** NaN: the half-Cauchy mean is infinite / undefined (TFP's allow_nan_stats=True). */
   override mean(): tf.Tensor {
-    return tf.fill([...this.batchShape], NaN);
+    return this.nanOfBatchShape();
   }
   /** NaN: the half-Cauchy variance does not exist. */
   override variance(): tf.Tensor {
-    return tf.fill([...this.batchShape], NaN);
+    return this.nanOfBatchShape();
   }
   /** NaN: the half-Cauchy standard deviation does not exist. */
   override stddev(): tf.Tensor {
-    return tf.fill([...this.batchShape], NaN);
-  }
-  override mode(): tf.Tensor {
-    return this.toBatchShape(this.loc);
+    return this.nanOfBatchShape();
   }
   override entropy(): tf.Tensor {
-    return tf.tidy(() => this.toBatchShape(tf.add(tf.log(this.scale), Math.log(2 * Math.PI))));
+    return this.logScalePlus(Math.log(2 * Math.PI));
   }
 }

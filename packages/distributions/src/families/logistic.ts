@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { logit, logSigmoid, random, sigmoid, softplus, type PRNGKey } from '@probdl/tensor-backend';
-import { real } from '../constraints/constraints.js';
-import type { Constraint } from '../constraints/types.js';
-import { Distribution, type DistributionOptions } from '../distribution.js';
-import { broadcastShapes, type TensorInput } from '../internal/params.js';
-import { isFinite, isPositive } from '../internal/validation.js';
+import type { DistributionOptions } from '../distribution.js';
+import type { TensorInput } from '../internal/params.js';
+import { SymmetricLocationScaleDistribution } from './location-scale.js';
 
 /** float32 smallest normal: the lower end of the uniform the sampler inverts (logit stays finite). */
 const TINY = 2 ** -126;
@@ -22,61 +20,31 @@ export interface LogisticParams extends DistributionOptions {
  * (log cdf = logSigmoid(z), log density = -z - 2 softplus(-z) - log scale). Samples are
  * reparameterised: loc + scale·logit(u).
  */
-export class Logistic extends Distribution {
-  readonly name: string = 'Logistic';
-  readonly loc: tf.Tensor;
-  readonly scale: tf.Tensor;
-  readonly batchShape: readonly number[];
-  readonly eventShape: readonly number[] = [];
-  readonly reparameterized = true;
-
+export class Logistic extends SymmetricLocationScaleDistribution {
   constructor(params: LogisticParams) {
-    super(params);
-    this.loc = this.param('loc', params.loc, isFinite);
-    this.scale = this.param('scale', params.scale, isPositive);
-    this.batchShape = broadcastShapes(this.name, { loc: this.loc.shape, scale: this.scale.shape });
+    super('Logistic', params);
   }
 
-  get support(): Constraint {
-    return real;
+  /** logit(u), u uniform on [TINY, 1). */
+  protected standardSample(key: PRNGKey, shape: number[]): tf.Tensor {
+    return logit(random.uniform(key, shape, { minval: TINY, maxval: 1 }));
   }
-
-  sample(key: PRNGKey, sampleShape?: number | readonly number[]): tf.Tensor {
-    const shape = this.sampleShapeFor(sampleShape);
-    return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, logit(random.uniform(key, shape, { minval: TINY, maxval: 1 })))));
+  protected standardQuantile(p: tf.Tensor): tf.Tensor {
+    return logit(p);
   }
-
-  private z(x: TensorInput): tf.Tensor {
-    return tf.div(tf.sub(this.value(x), this.loc), this.scale);
+  protected standardCdf(z: tf.Tensor): tf.Tensor {
+    return sigmoid(z);
+  }
+  protected standardLogCdf(z: tf.Tensor): tf.Tensor {
+    return logSigmoid(z);
   }
 
   /** -|z| - 2 softplus(-|z|) - log scale (symmetric in z, never overflows). */
   logProb(x: TensorInput): tf.Tensor {
     return tf.tidy(() => {
-      const a = tf.abs(this.z(x));
+      const a = tf.abs(this.standardize(x));
       return tf.sub(tf.neg(tf.add(a, tf.mul(2, softplus(tf.neg(a))))), tf.log(this.scale));
     });
-  }
-  override cdf(x: TensorInput): tf.Tensor {
-    return tf.tidy(() => sigmoid(this.z(x)));
-  }
-  override logCdf(x: TensorInput): tf.Tensor {
-    return tf.tidy(() => logSigmoid(this.z(x)));
-  }
-  override survival(x: TensorInput): tf.Tensor {
-    return tf.tidy(() => sigmoid(tf.neg(this.z(x))));
-  }
-  override logSurvival(x: TensorInput): tf.Tensor {
-    return tf.tidy(() => logSigmoid(tf.neg(this.z(x))));
-  }
-  override icdf(p: TensorInput): tf.Tensor {
-    return tf.tidy(() => tf.add(this.loc, tf.mul(this.scale, logit(this.value(p, 'p')))));
-  }
-  override mean(): tf.Tensor {
-    return this.toBatchShape(this.loc);
-  }
-  override mode(): tf.Tensor {
-    return this.mean();
   }
   override variance(): tf.Tensor {
     return tf.tidy(() => this.toBatchShape(tf.mul((Math.PI * Math.PI) / 3, tf.square(this.scale))));
@@ -85,6 +53,6 @@ export class Logistic extends Distribution {
     return tf.tidy(() => this.toBatchShape(tf.mul(Math.PI / Math.sqrt(3), this.scale)));
   }
   override entropy(): tf.Tensor {
-    return tf.tidy(() => this.toBatchShape(tf.add(tf.log(this.scale), 2)));
+    return this.logScalePlus(2);
   }
 }

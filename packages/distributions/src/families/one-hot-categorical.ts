@@ -2,10 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { logSoftmax, random, softmax, type PRNGKey } from '@probdl/tensor-backend';
 import { oneHot } from '../constraints/constraints.js';
 import type { Constraint } from '../constraints/types.js';
-import { Distribution } from '../distribution.js';
 import { broadcastShapes, leadingShape, trailingShape, type TensorInput } from '../internal/params.js';
-import { isSimplex } from '../internal/validation.js';
-import { categoricalEntropy, isLogit, type CategoricalParams } from './categorical.js';
+import { CategoricalBase, type CategoricalParams } from './categorical-base.js';
 
 /** Parameters of {@link OneHotCategorical} (the same as {@link CategoricalParams}). */
 export type OneHotCategoricalParams = CategoricalParams;
@@ -16,51 +14,17 @@ export type OneHotCategoricalParams = CategoricalParams;
  * `sample` and `mode` return float32 one-hot vectors; mean = probs, variance = p (1 - p).
  * Not reparameterised.
  */
-export class OneHotCategorical extends Distribution {
-  readonly name: string = 'OneHotCategorical';
-  readonly logits: tf.Tensor;
-  readonly batchShape: readonly number[];
+export class OneHotCategorical extends CategoricalBase {
   readonly eventShape: readonly number[];
-  readonly reparameterized = false;
-  /** K, the number of categories. */
-  readonly numCategories: number;
-  private readonly probs: tf.Tensor | undefined;
 
   constructor(params: OneHotCategoricalParams) {
-    super(params);
-    if ((params.logits === undefined) === (params.probs === undefined)) {
-      throw new TypeError(`${this.name}: exactly one of 'logits' and 'probs' must be given`);
-    }
-    if (params.probs !== undefined) {
-      this.probs = this.param('probs', params.probs, isSimplex());
-      this.logits = this.own(tf.log(this.probs));
-    } else {
-      this.probs = undefined;
-      this.logits = this.param('logits', params.logits, isLogit);
-    }
-    const arg = params.probs !== undefined ? 'probs' : 'logits';
-    const k = trailingShape(this.name, arg, this.logits.shape, 1)[0]!;
-    if (k < 1) {
-      this.dispose();
-      throw new RangeError(`${this.name}: argument '${arg}' must have at least one category, got shape [${this.logits.shape.join(', ')}]`);
-    }
-    this.numCategories = k;
-    this.batchShape = leadingShape(this.logits.shape, 1);
-    this.eventShape = [k];
+    super('OneHotCategorical', params);
+    this.eventShape = [this.numCategories];
   }
 
   /** One-hot vectors along the last axis. */
   get support(): Constraint {
     return oneHot;
-  }
-
-  /** The logits as a fresh tensor. */
-  logitsParameter(): tf.Tensor {
-    return this.logits.clone();
-  }
-  /** The probabilities as a fresh tensor (the given probs, or softmax(logits)). */
-  probsParameter(): tf.Tensor {
-    return this.probs ? this.probs.clone() : softmax(this.logits);
   }
 
   /** float32 one-hot vectors, shape sampleShape + batchShape + [K]. */
@@ -101,9 +65,5 @@ export class OneHotCategorical extends Distribution {
   /** The one-hot vector of the most probable category (the first on ties), float32. */
   override mode(): tf.Tensor {
     return tf.tidy(() => tf.cast(tf.oneHot(tf.argMax(this.logits, -1), this.numCategories), 'float32'));
-  }
-  /** -Σ p log p with 0·log 0 = 0. */
-  override entropy(): tf.Tensor {
-    return categoricalEntropy(this.logits);
   }
 }

@@ -125,3 +125,10 @@ export function leadingShape(shape: readonly number[], n: number): number[] {
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
+
+/** Throws the RangeError of `family.logProb` unless x has shape [..., k] (a vector event of size k). */
+export function checkVectorEvent(family: string, x: tf.Tensor, k: number): void {
+  if (x.rank < 1 || x.shape[x.rank - 1] !== k) {
+    throw new RangeError(`${family}.logProb: argument 'x' must have shape [..., ${k}], got [${x.shape.join(', ')}]`);
+  }
+}

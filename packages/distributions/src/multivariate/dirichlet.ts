@@ -4,7 +4,7 @@ import { simplex } from '../constraints/constraints.js';
 import type { Constraint } from '../constraints/types.js';
 import { Distribution, type DistributionOptions } from '../distribution.js';
 import { gammaSampleGradient } from '../internal/gamma-sample.js';
-import { leadingShape, trailingShape, type TensorInput } from '../internal/params.js';
+import { checkVectorEvent, leadingShape, trailingShape, type TensorInput } from '../internal/params.js';
 import { isPositive } from '../internal/validation.js';
 
 /** Parameters of {@link Dirichlet}. */
@@ -108,9 +108,7 @@ export class Dirichlet extends Distribution {
     return tf.tidy(() => {
       const xv = this.value(x);
       const k = this.eventShape[0]!;
-      if (xv.rank < 1 || xv.shape[xv.rank - 1] !== k) {
-        throw new RangeError(`${this.name}.logProb: argument 'x' must have shape [..., ${k}], got [${xv.shape.join(', ')}]`);
-      }
+      checkVectorEvent(this.name, xv, k);
       // xlogy gives 0 for (α-1) = 0 at x = 0; elsewhere on the boundary it gives ±Infinity.
       const inner = tf.sum(xlogy(tf.sub(this.concentration, 1), xv), -1);
       const lp = tf.sub(inner, this.logNormalizer());

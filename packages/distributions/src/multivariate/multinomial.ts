@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { lgamma, logSoftmax, random, softmax, type PRNGKey } from '@probdl/tensor-backend';
 import type { Constraint } from '../constraints/types.js';
 import { Distribution, type DistributionOptions } from '../distribution.js';
-import { broadcastShapes, leadingShape, trailingShape, type TensorInput } from '../internal/params.js';
+import { broadcastShapes, checkVectorEvent, leadingShape, trailingShape, type TensorInput } from '../internal/params.js';
 import { isNonNegativeInteger, isNotNaN, isSimplex, syncValues } from '../internal/validation.js';
 
 /** Parameters of {@link Multinomial}: `totalCount` and exactly one of `logits` and `probs`. */
@@ -119,9 +119,7 @@ export class Multinomial extends Distribution {
     return tf.tidy(() => {
       const xv = this.value(x);
       const k = this.eventShape[0]!;
-      if (xv.rank < 1 || xv.shape[xv.rank - 1] !== k) {
-        throw new RangeError(`${this.name}.logProb: argument 'x' must have shape [..., ${k}], got [${xv.shape.join(', ')}]`);
-      }
+      checkVectorEvent(this.name, xv, k);
       const logp = logSoftmax(this.logits);
       // x log p with 0 · log 0 = 0 (a category of probability zero that was never drawn).
       const terms = tf.where(tf.equal(xv, 0), tf.zerosLike(tf.add(xv, logp)), tf.mul(xv, logp));

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { random, type PRNGKey } from '@probdl/tensor-backend';
 import type { DistributionOptions } from '../distribution.js';
-import { leadingShape, type TensorInput } from '../internal/params.js';
+import { checkVectorEvent, leadingShape, type TensorInput } from '../internal/params.js';
 import { isPositive } from '../internal/validation.js';
 import { MultivariateNormalTriL, type MultivariateNormalScale, type MultivariateNormalTriLParams } from './multivariate-normal-tril.js';
 
@@ -60,9 +60,7 @@ export class MultivariateNormalDiag extends MultivariateNormalTriL {
     return tf.tidy(() => {
       const xv = this.value(x);
       const d = this.eventSize;
-      if (xv.rank < 1 || xv.shape[xv.rank - 1] !== d) {
-        throw new RangeError(`${this.name}.logProb: argument 'x' must have shape [..., ${d}], got [${xv.shape.join(', ')}]`);
-      }
+      checkVectorEvent(this.name, xv, d);
       const z = tf.div(tf.sub(xv, this.loc), this.scaleDiag);
       return tf.sub(tf.mul(-0.5, tf.sum(tf.square(z), -1)), tf.add(this.halfLogDet(), d * HALF_LOG_TWO_PI));
     });

@@ -3,7 +3,7 @@ import { random, triangularSolve, type PRNGKey } from '@probdl/tensor-backend';
 import { realVector } from '../constraints/constraints.js';
 import type { Constraint } from '../constraints/types.js';
 import { Distribution, type DistributionOptions } from '../distribution.js';
-import { broadcastShapes, leadingShape, trailingShape, type TensorInput } from '../internal/params.js';
+import { broadcastShapes, checkVectorEvent, leadingShape, trailingShape, type TensorInput } from '../internal/params.js';
 import { isFinite } from '../internal/validation.js';
 import { isLowerTriangularPositiveDiagonal } from './matrix-checks.js';
 
@@ -156,9 +156,7 @@ export class MultivariateNormalTriL extends Distribution {
     return tf.tidy(() => {
       const xv = this.value(x);
       const d = this.eventSize;
-      if (xv.rank < 1 || xv.shape[xv.rank - 1] !== d) {
-        throw new RangeError(`${this.name}.logProb: argument 'x' must have shape [..., ${d}], got [${xv.shape.join(', ')}]`);
-      }
+      checkVectorEvent(this.name, xv, d);
       const diff = tf.sub(xv, this.loc);
       let maha: tf.Tensor;
       if (this.scaleTril.rank === 2) {

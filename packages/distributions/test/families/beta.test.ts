@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@probdl/vitest-config/matchers';
 import { key, valueAndGrad } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
 import { Beta } from '../../src/families/beta.js';
 import { casesOf } from '../helpers/reference.js';
-import { gradCheck } from '../helpers/gradcheck.js';
-import { host, ksCritical, ksUniformStatistic, meanWithinMcError } from '../helpers/stats.js';
+import { expectGradsMatch, expectValueGradsMatch } from '../helpers/gradcheck.js';
+import { host, meanWithinMcError } from '../helpers/stats.js';
+import { expectKsPasses } from '../helpers/sampling.js';
+import { expectMethodsDoNotLeak, scalarMethodCalls } from '../helpers/leaks.js';
 import { meanAndSe } from './host-math.js';
 import { checkReference } from './reference-check.js';
 
@@ -28,12 +29,12 @@ describe('Beta against mpmath', () => {
           logProb: { rtol: 1e-5, atol: big ? 5e-4 : 2e-5 },
           logCdf: { rtol: big ? 1e-4 : 2e-5, atol: 2e-6 },
           logSurvival: { rtol: big ? 1e-4 : 2e-5, atol: 2e-6 },
+          entropy: { rtol: 1e-5, atol: big ? 5e-4 : 2e-5 },
+          mean: { rtol: 1e-6 },
+          variance: { rtol: 1e-5 },
         },
         { skipX },
       );
-      await expect(d.entropy()).toBeCloseTensor(c.mp_entropy as number, { rtol: 1e-5, atol: big ? 5e-4 : 2e-5 });
-      await expect(d.mean()).toBeCloseTensor(c.mean as number, { rtol: 1e-6 });
-      await expect(d.variance()).toBeCloseTensor(c.variance as number, { rtol: 1e-5 });
       d.dispose();
     });
   }
@@ -47,11 +48,9 @@ describe('Beta', () => {
   ] as const) {
     it(`samples (α=${a}, β=${b}): KS test of cdf(samples) and the mean within MC error`, async () => {
       const d = new Beta({ concentration1: a, concentration0: b });
-      const s = d.sample(key(1), 4000);
-      const u = await host(d.cdf(s));
-      expect(ksUniformStatistic(u)).toBeLessThan(ksCritical(u.length));
+      const s = await expectKsPasses(d, key(1), 4000);
       const sd = Math.sqrt((a * b) / ((a + b) ** 2 * (a + b + 1)));
-      expect(meanWithinMcError(await host(s), a / (a + b), sd).ok).toBe(true);
+      expect(meanWithinMcError(s, a / (a + b), sd).ok).toBe(true);
       d.dispose();
     });
   }
@@ -104,35 +103,15 @@ describe('Beta', () => {
     expect(Math.abs(gb.mean + 2 / 25)).toBeLessThan(5 * gb.se);
   });
   it('has no leaks', async () => {
-    await expectNoLeaks(() => {
-      const d = new Beta({ concentration1: [0.5, 2], concentration0: 3 });
-      const out = [
-        d.sample(key(1), [3]),
-        d.logProb([0.5]),
-        d.prob(0.2),
-        d.cdf(0.2),
-        d.logCdf(0.3),
-        d.survival(0.6),
-        d.logSurvival(0.6),
-        d.mean(),
-        d.variance(),
-        d.stddev(),
-        d.mode(),
-        d.entropy(),
-      ];
-      d.dispose();
-      return out;
-    });
+    const calls = scalarMethodCalls({ logProb: [0.5], prob: 0.2, cdf: 0.2, logCdf: 0.3, survival: 0.6, logSurvival: 0.6 });
+    await expectMethodsDoNotLeak([() => new Beta({ concentration1: [0.5, 2], concentration0: 3 }), calls]);
   });
 });
 
 describe('Beta gradients', () => {
   it('d logProb / dx and d cdf / dx agree with finite differences (what HMC and transforms need)', async () => {
     const d = new Beta({ concentration1: [0.7, 4, 2], concentration0: [2.5, 1.5, 30] });
-    for (const method of ['logProb', 'cdf'] as const) {
-      const { worst, detail } = await gradCheck((p) => tf.sum(d[method](p.x!)), { x: [0.1, 0.45, 0.05] }, 1e-3);
-      expect(worst, `${method}\n${detail.join('\n')}`).toBeLessThan(2e-3);
-    }
+    await expectValueGradsMatch(d, ['logProb', 'cdf'], [0.1, 0.45, 0.05]);
     d.dispose();
   });
   it('d logProb / d(concentration1, concentration0) agree with finite differences', async () => {
@@ -140,11 +119,10 @@ describe('Beta gradients', () => {
       [0.7, 2.5],
       [4, 1.5],
     ]) {
-      const { worst, detail } = await gradCheck(
+      await expectGradsMatch(
         (p) => tf.sum(new Beta({ concentration1: p.a!, concentration0: p.b!, validateArgs: false }).logProb([0.1, 0.45, 0.9])),
         { a: a!, b: b! },
       );
-      expect(worst, detail.join('\n')).toBeLessThan(2e-3);
     }
   });
   it('deep tails (log-space series): logCdf / logSurvival gradients agree with finite differences', async () => {
@@ -153,19 +131,17 @@ describe('Beta gradients', () => {
       ['logCdf', [0.05, 0.08]],
       ['logSurvival', [0.95, 0.9]],
     ] as const) {
-      const { worst, detail } = await gradCheck(
+      await expectGradsMatch(
         (p) => tf.sum(new Beta({ concentration1: p.a!, concentration0: p.b!, validateArgs: false })[method]([...x])),
         { a: 50, b: 40 },
-        1e-3,
+        { step: 1e-3, label: method },
       );
-      expect(worst, `${method}\n${detail.join('\n')}`).toBeLessThan(2e-3);
     }
   });
   it('d cdf / d(concentration1, concentration0) agree with finite differences', async () => {
-    const { worst, detail } = await gradCheck(
+    await expectGradsMatch(
       (p) => tf.sum(new Beta({ concentration1: p.a!, concentration0: p.b!, validateArgs: false }).cdf([0.1, 0.45, 0.9])),
       { a: 1.7, b: 2.5 },
     );
-    expect(worst, detail.join('\n')).toBeLessThan(2e-3);
   });
 });

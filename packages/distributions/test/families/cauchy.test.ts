@@ -1,27 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@probdl/vitest-config/matchers';
-import { key, valueAndGrad } from '@probdl/tensor-backend';
+import { key } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
 import { Cauchy } from '../../src/families/cauchy.js';
-import { casesOf, fitsFloat32, nums } from '../helpers/reference.js';
-import { gradCheck } from '../helpers/gradcheck.js';
-import { host, ksCritical, ksUniformStatistic } from '../helpers/stats.js';
+import { casesOf } from '../helpers/reference.js';
+import { expectGradsMatch } from '../helpers/gradcheck.js';
+import { expectMethodsDoNotLeak, scalarMethodCalls } from '../helpers/leaks.js';
+import { expectKsPasses, expectSampleScaleGradient } from '../helpers/sampling.js';
+import { checkReference } from './reference-check.js';
 
 describe('Cauchy against mpmath', () => {
   for (const c of casesOf('Cauchy')) {
     it(`loc=${c.params.loc} scale=${c.params.scale}`, async () => {
       const d = new Cauchy({ loc: c.params.loc, scale: c.params.scale });
-      // x = ±1e300 is not representable in float32 (fitsFloat32 drops it).
-      const xs = (c.x as number[]).map((v, i) => [v, i] as const).filter(([v]) => fitsFloat32(v));
-      const x = xs.map(([v]) => v);
-      const pick = (arr: unknown[]) => xs.map(([, i]) => nums(arr)[i]!);
-      await expect(d.logProb(x)).toBeCloseTensor(pick(c.mp_log_prob), { rtol: 2e-6, atol: 2e-6 });
-      // atol covers the float32 rounding of x itself (relative 6e-8 of x, times the log-cdf slope).
-      await expect(d.logCdf(x)).toBeCloseTensor(pick(c.mp_log_cdf), { rtol: 1e-5, atol: 2e-6 });
-      await expect(d.logSurvival(x)).toBeCloseTensor(pick(c.mp_log_sf), { rtol: 1e-5, atol: 2e-6 });
-      await expect(d.entropy()).toBeCloseTensor(c.mp_entropy, { rtol: 1e-6 });
+      // x = ±1e300 is not representable in float32 (checkReference drops it).
+      // The log cdf's atol covers the float32 rounding of x itself (relative 6e-8 of x, times the log-cdf slope).
       // Quantiles are the closed form loc + scale tan(π(q - ½)); scipy's values agree with it to ~1e-15.
-      await expect(d.icdf(c.quantile_q)).toBeCloseTensor(nums(c.quantile), { rtol: 2e-5, atol: 1e-5 * c.params.scale });
+      await checkReference(d, c, {
+        logProb: { rtol: 2e-6, atol: 2e-6 },
+        logCdf: { rtol: 1e-5, atol: 2e-6 },
+        logSurvival: { rtol: 1e-5, atol: 2e-6 },
+        entropy: { rtol: 1e-6 },
+        icdf: { rtol: 2e-5, atol: 1e-5 * c.params.scale },
+      });
       d.dispose();
     });
   }
@@ -30,11 +30,9 @@ describe('Cauchy against mpmath', () => {
 describe('Cauchy', () => {
   it('samples: KS test of cdf(samples)', async () => {
     const d = new Cauchy({ loc: -1, scale: 3 });
-    const s = d.sample(key(11), 4000);
-    const u = await host(d.cdf(s));
-    expect(ksUniformStatistic(u)).toBeLessThan(ksCritical(u.length));
+    const s = await expectKsPasses(d, key(11), 4000);
     // The median is loc: the fraction of samples below it is 1/2 within 4 binomial SEs.
-    const below = (await host(s)).filter((v) => v < -1).length / 4000;
+    const below = s.filter((v) => v < -1).length / 4000;
     expect(Math.abs(below - 0.5)).toBeLessThan(4 * Math.sqrt(0.25 / 4000));
     d.dispose();
   });
@@ -55,30 +53,14 @@ describe('Cauchy', () => {
     expect(() => new Cauchy({ loc: [0, 1], scale: [1, 1, 1] })).toThrow(/'loc' \[2\] and 'scale' \[3\] do not broadcast/);
   });
   it('reparameterised sample gradient: d sample / d scale = (sample - loc) / scale', async () => {
-    const s = new Cauchy({ loc: 0.5, scale: 2 }).sample(key(3), 6);
-    const expected = tf.sum(tf.div(tf.sub(s, 0.5), 2));
-    const [, g] = valueAndGrad((p: { scale: tf.Tensor }) => tf.sum(new Cauchy({ loc: 0.5, scale: p.scale, validateArgs: false }).sample(key(3), 6)))({
-      scale: tf.scalar(2),
-    });
-    await expect((g as { scale: tf.Tensor }).scale).toBeCloseTensor(expected, { rtol: 1e-5 });
+    await expectSampleScaleGradient((scale, validateArgs) => new Cauchy({ loc: 0.5, scale, validateArgs }), 0.5, 2);
   });
   it('d logProb / d(loc, scale) agree with finite differences', async () => {
     const x = [-4.1, 0.2, 2.5];
-    const { worst, detail } = await gradCheck((p) => tf.sum(new Cauchy({ loc: p.loc!, scale: p.scale!, validateArgs: false }).logProb(x)), {
-      loc: 0.3,
-      scale: 1.7,
-    });
-    expect(worst, detail.join('\n')).toBeLessThan(2e-3);
+    await expectGradsMatch((p) => tf.sum(new Cauchy({ loc: p.loc!, scale: p.scale!, validateArgs: false }).logProb(x)), { loc: 0.3, scale: 1.7 });
   });
   it('has no leaks', async () => {
-    await expectNoLeaks(() => {
-      const d = new Cauchy({ loc: [0, 1], scale: 2 });
-      const out = [
-        d.sample(key(1), [3]), d.logProb([0.5]), d.prob(1), d.cdf(0), d.logCdf(0), d.survival(1), d.logSurvival(1), d.icdf(0.3),
-        d.mean(), d.mode(), d.entropy(), d.variance(), d.stddev(),
-      ];
-      d.dispose();
-      return out;
-    });
+    const calls = scalarMethodCalls({ logProb: [0.5], prob: 1, cdf: 0, logCdf: 0, survival: 1, logSurvival: 1, icdf: 0.3 });
+    await expectMethodsDoNotLeak([() => new Cauchy({ loc: [0, 1], scale: 2 }), calls]);
   });
 });

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@probdl/vitest-config/matchers';
 import { key, valueAndGrad } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
 import { HalfNormal } from '../../src/families/half-normal.js';
 import { casesOf } from '../helpers/reference.js';
-import { gradCheck } from '../helpers/gradcheck.js';
-import { host, ksCritical, ksUniformStatistic, meanWithinMcError } from '../helpers/stats.js';
+import { expectGradsMatch, expectValueGradsMatch } from '../helpers/gradcheck.js';
+import { meanWithinMcError } from '../helpers/stats.js';
+import { expectMethodsDoNotLeak, scalarMethodCalls } from '../helpers/leaks.js';
+import { expectKsPasses } from '../helpers/sampling.js';
 import { checkReference } from './reference-check.js';
 
 describe('HalfNormal against mpmath', () => {
@@ -18,11 +19,11 @@ describe('HalfNormal against mpmath', () => {
         logProb: { rtol: 2e-6, atol: 1e-6 },
         logCdf: { rtol: 2e-5, atol: 1e-6 },
         logSurvival: { rtol: 2e-5, atol: 1e-6 },
+        entropy: { rtol: 1e-6, atol: 1e-6 },
+        mean: { rtol: 1e-6 },
+        variance: { rtol: 1e-6 },
+        icdf: { rtol: 2e-5 },
       });
-      await expect(d.entropy()).toBeCloseTensor(c.mp_entropy as number, { rtol: 1e-6, atol: 1e-6 });
-      await expect(d.mean()).toBeCloseTensor(c.mean as number, { rtol: 1e-6 });
-      await expect(d.variance()).toBeCloseTensor(c.variance as number, { rtol: 1e-6 });
-      await expect(d.icdf(c.quantile_q as number[])).toBeCloseTensor(c.quantile as number[], { rtol: 2e-5 });
       d.dispose();
     });
   }
@@ -31,10 +32,8 @@ describe('HalfNormal against mpmath', () => {
 describe('HalfNormal', () => {
   it('samples: KS test of cdf(samples) and the mean within MC error', async () => {
     const d = new HalfNormal({ scale: 2 });
-    const s = d.sample(key(0), 4000);
-    const u = await host(d.cdf(s));
-    expect(ksUniformStatistic(u)).toBeLessThan(ksCritical(u.length));
-    expect(meanWithinMcError(await host(s), 2 * Math.sqrt(2 / Math.PI), 2 * Math.sqrt(1 - 2 / Math.PI)).ok).toBe(true);
+    const s = await expectKsPasses(d, key(0), 4000);
+    expect(meanWithinMcError(s, 2 * Math.sqrt(2 / Math.PI), 2 * Math.sqrt(1 - 2 / Math.PI)).ok).toBe(true);
     d.dispose();
   });
   it('support x >= 0: -Infinity below, cdf 0 and survival 1 there; mode 0, stddev', async () => {
@@ -63,43 +62,21 @@ describe('HalfNormal', () => {
     await expect((g as { scale: tf.Tensor }).scale).toBeCloseTensor(tf.div(tf.sum(s), 2.5), { rtol: 1e-5 });
   });
   it('has no leaks', async () => {
-    await expectNoLeaks(() => {
-      const d = new HalfNormal({ scale: [1, 2] });
-      const out = [
-        d.sample(key(1), [3]),
-        d.logProb([0.5]),
-        d.prob(1),
-        d.cdf(2),
-        d.logCdf(2),
-        d.survival(2),
-        d.logSurvival(2),
-        d.icdf(0.3),
-        d.mean(),
-        d.variance(),
-        d.stddev(),
-        d.mode(),
-        d.entropy(),
-      ];
-      d.dispose();
-      return out;
-    });
+    const calls = scalarMethodCalls({ logProb: [0.5], prob: 1, cdf: 2, logCdf: 2, survival: 2, logSurvival: 2, icdf: 0.3 });
+    await expectMethodsDoNotLeak([() => new HalfNormal({ scale: [1, 2] }), calls]);
   });
 });
 
 describe('HalfNormal gradients', () => {
   it('d logProb / dx and d cdf / dx agree with finite differences (what HMC and transforms need)', async () => {
     const d = new HalfNormal({ scale: 1.4 });
-    for (const method of ['logProb', 'cdf'] as const) {
-      const { worst, detail } = await gradCheck((p) => tf.sum(d[method](p.x!)), { x: [0.2, 1.3, 3.5] }, 1e-3);
-      expect(worst, `${method}\n${detail.join('\n')}`).toBeLessThan(2e-3);
-    }
+    await expectValueGradsMatch(d, ['logProb', 'cdf'], [0.2, 1.3, 3.5]);
     d.dispose();
   });
   it('d logProb / d scale and d logCdf / d scale agree with finite differences', async () => {
     const x = [0.2, 1.3, 3.5];
     for (const method of ['logProb', 'logCdf', 'logSurvival'] as const) {
-      const { worst, detail } = await gradCheck((p) => tf.sum(new HalfNormal({ scale: p.scale!, validateArgs: false })[method](x)), { scale: 1.4 });
-      expect(worst, `${method}\n${detail.join('\n')}`).toBeLessThan(2e-3);
+      await expectGradsMatch((p) => tf.sum(new HalfNormal({ scale: p.scale!, validateArgs: false })[method](x)), { scale: 1.4 }, { label: method });
     }
   });
 });

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@probdl/vitest-config/matchers';
 import { key, valueAndGrad } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
 import { Gamma } from '../../src/families/gamma.js';
 import { InverseGamma } from '../../src/families/inverse-gamma.js';
-import { gradCheck } from '../helpers/gradcheck.js';
-import { host, ksCritical, ksUniformStatistic, meanWithinMcError } from '../helpers/stats.js';
+import { expectGradsMatch, expectValueGradsMatch } from '../helpers/gradcheck.js';
+import { host, meanWithinMcError } from '../helpers/stats.js';
+import { expectKsPasses } from '../helpers/sampling.js';
+import { expectMethodsDoNotLeak, scalarMethodCalls } from '../helpers/leaks.js';
 import { digammaHost, gammaPHost, gammaQHost, lgammaHost, meanAndSe } from './host-math.js';
 
 // No InverseGamma cases in the reference file: the values below are computed in float64 on the host from
@@ -55,10 +56,8 @@ describe('InverseGamma against float64 closed forms', () => {
 describe('InverseGamma', () => {
   it('samples: KS test of cdf(samples) and the mean within MC error', async () => {
     const d = new InverseGamma({ concentration: 5, scale: 2 });
-    const s = d.sample(key(0), 4000);
-    const u = await host(d.cdf(s));
-    expect(ksUniformStatistic(u)).toBeLessThan(ksCritical(u.length));
-    expect(meanWithinMcError(await host(s), 2 / 4, Math.sqrt(4 / (16 * 3))).ok).toBe(true);
+    const s = await expectKsPasses(d, key(0), 4000);
+    expect(meanWithinMcError(s, 2 / 4, Math.sqrt(4 / (16 * 3))).ok).toBe(true);
     d.dispose();
   });
   it('moments: mean Infinity for α <= 1; variance NaN for α <= 1, Infinity for 1 < α <= 2', async () => {
@@ -100,44 +99,24 @@ describe('InverseGamma', () => {
     expect(Math.abs(ga.mean + 2 / 25)).toBeLessThan(5 * ga.se);
   });
   it('has no leaks', async () => {
-    await expectNoLeaks(() => {
-      const d = new InverseGamma({ concentration: [0.5, 3], scale: 2 });
-      const out = [
-        d.sample(key(1), [3]),
-        d.logProb([0.5]),
-        d.prob(1),
-        d.cdf(0.2),
-        d.logCdf(0.3),
-        d.survival(2),
-        d.logSurvival(2),
-        d.mean(),
-        d.variance(),
-        d.stddev(),
-        d.mode(),
-        d.entropy(),
-      ];
-      d.dispose();
-      return out;
-    });
+    const calls = scalarMethodCalls({ logProb: [0.5], prob: 1, cdf: 0.2, logCdf: 0.3, survival: 2, logSurvival: 2 });
+    await expectMethodsDoNotLeak([() => new InverseGamma({ concentration: [0.5, 3], scale: 2 }), calls]);
   });
 });
 
 describe('InverseGamma gradients', () => {
   it('d logProb / dx and d cdf / dx agree with finite differences (what HMC and transforms need)', async () => {
     const d = new InverseGamma({ concentration: 2.3, scale: 1.4 });
-    for (const method of ['logProb', 'cdf'] as const) {
-      const { worst, detail } = await gradCheck((p) => tf.sum(d[method](p.x!)), { x: [0.3, 1.1, 4] }, 1e-3);
-      expect(worst, `${method}\n${detail.join('\n')}`).toBeLessThan(2e-3);
-    }
+    await expectValueGradsMatch(d, ['logProb', 'cdf'], [0.3, 1.1, 4]);
     d.dispose();
   });
   it('d logProb and d logCdf / d(concentration, scale) agree with finite differences', async () => {
     for (const method of ['logProb', 'logCdf'] as const) {
-      const { worst, detail } = await gradCheck(
+      await expectGradsMatch(
         (p) => tf.sum(new InverseGamma({ concentration: p.concentration!, scale: p.scale!, validateArgs: false })[method]([0.3, 1.1, 4])),
         { concentration: 2.3, scale: 1.4 },
+        { label: method },
       );
-      expect(worst, `${method}\n${detail.join('\n')}`).toBeLessThan(2e-3);
     }
   });
 });

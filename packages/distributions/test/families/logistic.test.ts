@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@probdl/vitest-config/matchers';
-import { key, valueAndGrad } from '@probdl/tensor-backend';
+import { key } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
 import { Logistic } from '../../src/families/logistic.js';
-import { gradCheck } from '../helpers/gradcheck.js';
-import { host, ksCritical, ksUniformStatistic, meanWithinMcError, varianceWithError } from '../helpers/stats.js';
+import { expectGradsMatch } from '../helpers/gradcheck.js';
+import { expectMethodsDoNotLeak, scalarMethodCalls } from '../helpers/leaks.js';
+import { expectKsPasses, expectMomentsWithinMcError, expectSampleScaleGradient } from '../helpers/sampling.js';
 
 // No scipy reference: truth from first principles in float64 on the host.
 // cdf 1/(1+e^-z), log cdf -log1p(e^-z), density e^-z / (s (1+e^-z)²), quantile loc + s log(p/(1-p)).
@@ -37,14 +37,8 @@ describe('Logistic against float64 identities', () => {
 describe('Logistic', () => {
   it('samples: KS test of cdf(samples), mean and variance within MC error', async () => {
     const d = new Logistic({ loc: -0.5, scale: 1.5 });
-    const s = d.sample(key(8), 4000);
-    const u = await host(d.cdf(s));
-    expect(ksUniformStatistic(u)).toBeLessThan(ksCritical(u.length));
-    const h = await host(s);
-    const trueVar = (1.5 * 1.5 * Math.PI * Math.PI) / 3;
-    expect(meanWithinMcError(h, -0.5, Math.sqrt(trueVar)).ok).toBe(true);
-    const v = varianceWithError(h);
-    expect(Math.abs(v.variance - trueVar)).toBeLessThan(5 * v.se);
+    const h = await expectKsPasses(d, key(8), 4000);
+    expectMomentsWithinMcError(h, -0.5, (1.5 * 1.5 * Math.PI * Math.PI) / 3);
     d.dispose();
   });
   it('mean, mode, stddev and shapes', async () => {
@@ -63,30 +57,14 @@ describe('Logistic', () => {
     expect(() => new Logistic({ loc: [0, 1], scale: [1, 1, 1] })).toThrow(/'loc' \[2\] and 'scale' \[3\] do not broadcast/);
   });
   it('reparameterised sample gradient: d sample / d scale = (sample - loc) / scale', async () => {
-    const s = new Logistic({ loc: 0.5, scale: 2 }).sample(key(3), 6);
-    const expected = tf.sum(tf.div(tf.sub(s, 0.5), 2));
-    const [, g] = valueAndGrad((p: { scale: tf.Tensor }) => tf.sum(new Logistic({ loc: 0.5, scale: p.scale, validateArgs: false }).sample(key(3), 6)))({
-      scale: tf.scalar(2),
-    });
-    await expect((g as { scale: tf.Tensor }).scale).toBeCloseTensor(expected, { rtol: 1e-5 });
+    await expectSampleScaleGradient((scale, validateArgs) => new Logistic({ loc: 0.5, scale, validateArgs }), 0.5, 2);
   });
   it('d logProb / d(loc, scale) agree with finite differences', async () => {
     const x = [-4.1, 1.0, 2.5];
-    const { worst, detail } = await gradCheck((p) => tf.sum(new Logistic({ loc: p.loc!, scale: p.scale!, validateArgs: false }).logProb(x)), {
-      loc: 0.3,
-      scale: 1.7,
-    });
-    expect(worst, detail.join('\n')).toBeLessThan(2e-3);
+    await expectGradsMatch((p) => tf.sum(new Logistic({ loc: p.loc!, scale: p.scale!, validateArgs: false }).logProb(x)), { loc: 0.3, scale: 1.7 });
   });
   it('has no leaks', async () => {
-    await expectNoLeaks(() => {
-      const d = new Logistic({ loc: [0, 1], scale: 2 });
-      const out = [
-        d.sample(key(1), [3]), d.logProb([0.5]), d.prob(1), d.cdf(0), d.logCdf(0), d.survival(1), d.logSurvival(1), d.icdf(0.3),
-        d.mean(), d.mode(), d.entropy(), d.variance(), d.stddev(),
-      ];
-      d.dispose();
-      return out;
-    });
+    const calls = scalarMethodCalls({ logProb: [0.5], prob: 1, cdf: 0, logCdf: 0, survival: 1, logSurvival: 1, icdf: 0.3 });
+    await expectMethodsDoNotLeak([() => new Logistic({ loc: [0, 1], scale: 2 }), calls]);
   });
 });

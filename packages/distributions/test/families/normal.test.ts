@@ -1,28 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@probdl/vitest-config/matchers';
 import { key, valueAndGrad } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
 import { Normal } from '../../src/index.js';
-import { casesOf, fitsFloat32, nums } from '../helpers/reference.js';
-import { gradCheck } from '../helpers/gradcheck.js';
-import { host, ksCritical, ksUniformStatistic, meanWithinMcError } from '../helpers/stats.js';
+import { casesOf } from '../helpers/reference.js';
+import { expectGradsMatch, expectValueGradsMatch } from '../helpers/gradcheck.js';
+import { expectMethodsDoNotLeak, scalarMethodCalls } from '../helpers/leaks.js';
+import { expectKsPasses } from '../helpers/sampling.js';
+import { meanWithinMcError } from '../helpers/stats.js';
+import { checkReference } from './reference-check.js';
 
 describe('Normal against mpmath', () => {
   for (const c of casesOf('Normal')) {
     it(`loc=${c.params.loc} scale=${c.params.scale}`, async () => {
       const d = new Normal({ loc: c.params.loc, scale: c.params.scale });
-      const xs = (c.x as number[]).map((v, i) => [v, i] as const).filter(([v]) => fitsFloat32(v));
-      const x = xs.map(([v]) => v);
-      const pick = (arr: unknown[]) => xs.map(([, i]) => nums(arr)[i]!);
       // float32: relative 1e-5 of the value plus an absolute allowance for rounding of x itself.
-      await expect(d.logProb(x)).toBeCloseTensor(pick(c.mp_log_prob), { rtol: 2e-5, atol: 1e-5 });
-      await expect(d.logCdf(x)).toBeCloseTensor(pick(c.mp_log_cdf), { rtol: 1e-4, atol: 1e-6 });
-      await expect(d.logSurvival(x)).toBeCloseTensor(pick(c.mp_log_sf), { rtol: 1e-4, atol: 1e-6 });
-      await expect(d.entropy()).toBeCloseTensor(c.mp_entropy as number, { rtol: 1e-6, atol: 1e-6 });
-      await expect(d.mean()).toBeCloseTensor(c.mean as number, { rtol: 1e-6, atol: 1e-7 });
-      await expect(d.variance()).toBeCloseTensor(c.variance as number, { rtol: 1e-6 });
-      // ndtri is ~1e-6 relative in float32; absolute 1e-6·scale near the median (quantile 0).
-      await expect(d.icdf(c.quantile_q as number[])).toBeCloseTensor(c.quantile as number[], { rtol: 1e-5, atol: 1e-6 * (c.params.scale as number) });
+      // icdf: ndtri is ~1e-6 relative in float32; absolute 1e-6·scale near the median (quantile 0).
+      await checkReference(d, c, {
+        logProb: { rtol: 2e-5, atol: 1e-5 },
+        logCdf: { rtol: 1e-4, atol: 1e-6 },
+        logSurvival: { rtol: 1e-4, atol: 1e-6 },
+        entropy: { rtol: 1e-6, atol: 1e-6 },
+        mean: { rtol: 1e-6, atol: 1e-7 },
+        variance: { rtol: 1e-6 },
+        icdf: { rtol: 1e-5, atol: 1e-6 * (c.params.scale as number) },
+      });
       d.dispose();
     });
   }
@@ -31,10 +32,8 @@ describe('Normal against mpmath', () => {
 describe('Normal', () => {
   it('samples: KS test of cdf(samples) and the mean within MC error', async () => {
     const d = new Normal({ loc: 1.5, scale: 2 });
-    const s = d.sample(key(0), 4000);
-    const u = await host(d.cdf(s));
-    expect(ksUniformStatistic(u)).toBeLessThan(ksCritical(u.length));
-    expect(meanWithinMcError(await host(s), 1.5, 2).ok).toBe(true);
+    const s = await expectKsPasses(d, key(0), 4000);
+    expect(meanWithinMcError(s, 1.5, 2).ok).toBe(true);
     d.dispose();
   });
   it('rejects a non-positive scale, naming the argument', () => {
@@ -67,30 +66,18 @@ describe('Normal', () => {
     d.dispose();
   });
   it('has no leaks', async () => {
-    await expectNoLeaks(() => {
-      const d = new Normal({ loc: [0, 1], scale: 2 });
-      const out = [d.sample(key(1), [3]), d.logProb([0.5]), d.cdf(0), d.icdf(0.3), d.mean(), d.entropy(), d.variance(), d.stddev()];
-      d.dispose();
-      return out;
-    });
+    await expectMethodsDoNotLeak([() => new Normal({ loc: [0, 1], scale: 2 }), scalarMethodCalls({ logProb: [0.5], prob: 1, cdf: 0, icdf: 0.3 })]);
   });
 });
 
 describe('Normal gradients', () => {
   it('d logProb / dx and d cdf / dx agree with finite differences (what HMC and transforms need)', async () => {
     const d = new Normal({ loc: 0.3, scale: 1.7 });
-    for (const method of ['logProb', 'cdf'] as const) {
-      const { worst, detail } = await gradCheck((p) => tf.sum(d[method](p.x!)), { x: [-1.3, 0.2, 2.5] }, 1e-3);
-      expect(worst, `${method}\n${detail.join('\n')}`).toBeLessThan(2e-3);
-    }
+    await expectValueGradsMatch(d, ['logProb', 'cdf'], [-1.3, 0.2, 2.5]);
     d.dispose();
   });
   it('d logProb / d(loc, scale) agree with finite differences', async () => {
     const x = [-1.3, 0.2, 2.5];
-    const { worst, detail } = await gradCheck(
-      (p) => tf.sum(new Normal({ loc: p.loc!, scale: p.scale!, validateArgs: false }).logProb(x)),
-      { loc: 0.3, scale: 1.7 },
-    );
-    expect(worst, detail.join('\n')).toBeLessThan(2e-3);
+    await expectGradsMatch((p) => tf.sum(new Normal({ loc: p.loc!, scale: p.scale!, validateArgs: false }).logProb(x)), { loc: 0.3, scale: 1.7 });
   });
 });

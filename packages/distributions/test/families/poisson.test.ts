@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@probdl/vitest-config/matchers';
 import { key } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
 import { Poisson } from '../../src/families/poisson.js';
 import { casesOf, nums } from '../helpers/reference.js';
 import { gradCheck } from '../helpers/gradcheck.js';
 import { chiSquare, chiSquareCritical, host } from '../helpers/stats.js';
+import { expectMethodsDoNotLeak } from '../helpers/leaks.js';
 
 /** Smallest log probability float32 holds in its normal range; smaller cdf values underflow. */
 const LOG_F32_TINY = Math.log(2 ** -126);
@@ -89,16 +89,15 @@ describe('Poisson', () => {
     }
   });
   it('has no leaks', async () => {
-    await expectNoLeaks(() => {
-      const d = new Poisson({ rate: [0.5, 30] });
-      const e = new Poisson({ logRate: 1 });
-      const out = [
-        d.sample(key(1), [3]), d.logProb([1, 40]), d.prob(1), d.cdf(2), d.logCdf(2), d.survival(3), d.logSurvival(3),
-        d.mean(), d.mode(), d.variance(), d.stddev(), d.rateParameter(), e.logProb(2), e.rateParameter(), e.sample(key(2)),
-      ];
-      d.dispose();
-      e.dispose();
-      return out;
-    });
+    await expectMethodsDoNotLeak(
+      [
+        () => new Poisson({ rate: [0.5, 30] }),
+        [
+          ['sample', key(1), [3]], ['logProb', [1, 40]], ['prob', 1], ['cdf', 2], ['logCdf', 2], ['survival', 3], ['logSurvival', 3],
+          ['mean'], ['mode'], ['variance'], ['stddev'], ['rateParameter'],
+        ],
+      ],
+      [() => new Poisson({ logRate: 1 }), [['logProb', 2], ['rateParameter'], ['sample', key(2)]]],
+    );
   });
 });

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@probdl/vitest-config/matchers';
 import { grad, key, valueAndGrad } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
 import { StudentT } from '../../src/families/student-t.js';
 import { casesOf, fitsFloat32, nums } from '../helpers/reference.js';
-import { gradCheck } from '../helpers/gradcheck.js';
-import { host, ksCritical, ksUniformStatistic, meanWithinMcError } from '../helpers/stats.js';
+import { expectGradsMatch } from '../helpers/gradcheck.js';
+import { expectMethodsDoNotLeak, scalarMethodCalls } from '../helpers/leaks.js';
+import { host, meanWithinMcError } from '../helpers/stats.js';
+import { expectKsPasses } from '../helpers/sampling.js';
 
 /** Smallest log probability a float32 cdf can hold (normal range); below it the cdf underflows. */
 const LOG_F32_TINY = Math.log(2 ** -126);
@@ -51,9 +52,7 @@ describe('StudentT', () => {
   it('samples: KS test of cdf(samples) for df = 0.7, 3 and 40', async () => {
     for (const [df, seed] of [[0.7, 1], [3, 2], [40, 3]] as const) {
       const d = new StudentT({ df, loc: 1, scale: 2 });
-      const s = d.sample(key(seed), 3000);
-      const u = await host(d.cdf(s));
-      expect(ksUniformStatistic(u), `df=${df}`).toBeLessThan(ksCritical(u.length));
+      await expectKsPasses(d, key(seed), 3000, `df=${df}`);
       d.dispose();
     }
   });
@@ -127,11 +126,10 @@ describe('StudentT', () => {
   });
   it('d logProb / d(df, loc, scale) agree with finite differences', async () => {
     const x = [-4.1, 0.2, 2.5];
-    const { worst, detail } = await gradCheck(
+    await expectGradsMatch(
       (p) => tf.sum(new StudentT({ df: p.df!, loc: p.loc!, scale: p.scale!, validateArgs: false }).logProb(x)),
       { df: 3.5, loc: 0.3, scale: 1.7 },
     );
-    expect(worst, detail.join('\n')).toBeLessThan(2e-3);
   });
   it('d cdf / d x is the density (incomplete-beta and Hill branches)', async () => {
     const d = new StudentT({ df: [4, 4, 4, 4, 250, 250, 250, 250], loc: 0.5, scale: 2 });
@@ -148,14 +146,7 @@ describe('StudentT', () => {
     d.dispose();
   });
   it('has no leaks', async () => {
-    await expectNoLeaks(() => {
-      const d = new StudentT({ df: [3, 30], loc: 0, scale: 2 });
-      const out = [
-        d.sample(key(1), [3]), d.logProb([0.5]), d.prob(1), d.cdf(0), d.logCdf(0), d.survival(1), d.logSurvival(1), d.icdf([[0.2], [0.7]]),
-        d.mean(), d.mode(), d.entropy(), d.variance(), d.stddev(),
-      ];
-      d.dispose();
-      return out;
-    });
+    const calls = scalarMethodCalls({ logProb: [0.5], prob: 1, cdf: 0, logCdf: 0, survival: 1, logSurvival: 1, icdf: [[0.2], [0.7]] });
+    await expectMethodsDoNotLeak([() => new StudentT({ df: [3, 30], loc: 0, scale: 2 }), calls]);
   });
 });

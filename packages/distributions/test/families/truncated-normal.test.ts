@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@probdl/vitest-config/matchers';
 import { key } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
 import { Normal } from '../../src/families/normal.js';
 import { TruncatedNormal } from '../../src/families/truncated-normal.js';
-import { gradCheck } from '../helpers/gradcheck.js';
-import { host, ksCritical, ksUniformStatistic, meanWithinMcError } from '../helpers/stats.js';
+import { expectGradsMatch, expectValueGradsMatch, gradCheck } from '../helpers/gradcheck.js';
+import { meanWithinMcError } from '../helpers/stats.js';
+import { expectKsPasses } from '../helpers/sampling.js';
+import { expectMethodsDoNotLeak, scalarMethodCalls } from '../helpers/leaks.js';
 import { bisect, ndtrHost, normalPdfHost } from './host-math.js';
 
 // No TruncatedNormal cases in the reference file: expected values come from first principles in float64 on
@@ -91,11 +92,8 @@ describe('TruncatedNormal', () => {
   for (const c of [cases[0]!, cases[2]!, cases[3]!, cases[4]!, cases[5]!]) {
     it(`samples (low=${c.low}, high=${c.high}): KS test of cdf(samples), mean within MC error, all inside`, async () => {
       const d = new TruncatedNormal(c);
-      const s = d.sample(key(2), 4000);
-      const u = await host(d.cdf(s));
-      expect(ksUniformStatistic(u)).toBeLessThan(ksCritical(u.length));
+      const v = await expectKsPasses(d, key(2), 4000);
       const e = expectedOf(c);
-      const v = await host(s);
       expect(meanWithinMcError(v, e.mean, Math.sqrt(e.variance)).ok).toBe(true);
       expect(v.every((x) => x >= Math.fround(c.low) && x <= Math.fround(c.high))).toBe(true);
       d.dispose();
@@ -123,36 +121,15 @@ describe('TruncatedNormal', () => {
     expect(() => new TruncatedNormal({ loc: [0, 1], scale: 1, low: [0, 0, 0], high: 1 })).toThrow(/'loc', 'scale' \[2\] and 'low' \[3\] do not broadcast/);
   });
   it('has no leaks', async () => {
-    await expectNoLeaks(() => {
-      const d = new TruncatedNormal({ loc: [0, 1], scale: 2, low: -1, high: 3 });
-      const out = [
-        d.sample(key(1), [3]),
-        d.logProb([0.5]),
-        d.prob(1),
-        d.cdf(0.2),
-        d.logCdf(0.3),
-        d.survival(2),
-        d.logSurvival(2),
-        d.icdf(0.4),
-        d.mean(),
-        d.variance(),
-        d.stddev(),
-        d.mode(),
-        d.entropy(),
-      ];
-      d.dispose();
-      return out;
-    });
+    const calls = scalarMethodCalls({ logProb: [0.5], prob: 1, cdf: 0.2, logCdf: 0.3, survival: 2, logSurvival: 2, icdf: 0.4 });
+    await expectMethodsDoNotLeak([() => new TruncatedNormal({ loc: [0, 1], scale: 2, low: -1, high: 3 }), calls]);
   });
 });
 
 describe('TruncatedNormal gradients', () => {
   it('d logProb / dx and d cdf / dx agree with finite differences (what HMC and transforms need)', async () => {
     const d = new TruncatedNormal({ loc: 0.3, scale: 1.2, low: -1, high: 2 });
-    for (const method of ['logProb', 'cdf'] as const) {
-      const { worst, detail } = await gradCheck((p) => tf.sum(d[method](p.x!)), { x: [-0.8, 0.5, 1.9] }, 1e-3);
-      expect(worst, `${method}\n${detail.join('\n')}`).toBeLessThan(2e-3);
-    }
+    await expectValueGradsMatch(d, ['logProb', 'cdf'], [-0.8, 0.5, 1.9]);
     d.dispose();
   });
   const make = (p: Record<string, tf.Tensor>) => new TruncatedNormal({ loc: p.loc!, scale: p.scale!, low: p.low!, high: p.high!, validateArgs: false });
@@ -179,13 +156,11 @@ describe('TruncatedNormal gradients', () => {
     it(`d logProb and d logCdf / d(loc, scale, low, high) agree with finite differences (${JSON.stringify(params)})`, async () => {
       const x = [params.low + 0.2, (params.low + params.high) / 2, params.high - 0.1];
       for (const method of ['logProb', 'logCdf'] as const) {
-        const { worst, detail } = await gradCheck((p) => tf.sum(make(p)[method](x)), params);
-        expect(worst, `${method}\n${detail.join('\n')}`).toBeLessThan(2e-3);
+        await expectGradsMatch((p) => tf.sum(make(p)[method](x)), params, { label: method });
       }
     });
     it(`reparameterised sample gradients (inverse-CDF) agree with finite differences at a fixed key (${JSON.stringify(params)})`, async () => {
-      const { worst, detail } = await gradCheck((p) => tf.sum(make(p).sample(key(4), 5)), params);
-      expect(worst, detail.join('\n')).toBeLessThan(2e-3);
+      await expectGradsMatch((p) => tf.sum(make(p).sample(key(4), 5)), params);
     });
   }
 });

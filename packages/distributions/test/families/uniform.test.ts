@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@probdl/vitest-config/matchers';
 import { key, valueAndGrad } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
+import type { Distribution } from '../../src/distribution.js';
 import { Uniform } from '../../src/families/uniform.js';
 import { casesOf } from '../helpers/reference.js';
-import { gradCheck } from '../helpers/gradcheck.js';
-import { host, ksCritical, ksUniformStatistic, meanWithinMcError } from '../helpers/stats.js';
+import { expectGradsMatch, expectValueGradsMatch } from '../helpers/gradcheck.js';
+import { meanWithinMcError } from '../helpers/stats.js';
+import { expectMethodsDoNotLeak, scalarMethodCalls } from '../helpers/leaks.js';
+import { expectKsPasses } from '../helpers/sampling.js';
 import { checkReference } from './reference-check.js';
 
 describe('Uniform against mpmath', () => {
@@ -17,15 +19,18 @@ describe('Uniform against mpmath', () => {
       // reference log density is finite: that point is skipped for logProb and checked separately below.
       // Points within 1e-12 of a bound are skipped too: they round to the bound itself in float32.
       const nearBound = (x: number) => Math.fround(x) !== x && (Math.fround(x) === Math.fround(low) || Math.fround(x) === Math.fround(high));
-      await checkReference(d, c, { logProb: { rtol: 1e-6, atol: 1e-6 }, logCdf: { rtol: 1e-5, atol: 1e-6 }, logSurvival: { rtol: 1e-5, atol: 1e-6 } }, {
-        skipX: (x) => x === high || nearBound(x),
-      });
+      const tol = {
+        logProb: { rtol: 1e-6, atol: 1e-6 },
+        logCdf: { rtol: 1e-5, atol: 1e-6 },
+        logSurvival: { rtol: 1e-5, atol: 1e-6 },
+        entropy: { rtol: 1e-5, atol: 1e-6 },
+        mean: { rtol: 1e-6 },
+        variance: { rtol: 1e-5 },
+        icdf: { rtol: 1e-6, atol: 1e-7 },
+      };
+      await checkReference(d, c, tol, { skipX: (x) => x === high || nearBound(x) });
       await expect(d.logProb(high)).toBeCloseTensor(-Infinity);
       await expect(d.logSurvival(high)).toBeCloseTensor(-Infinity);
-      await expect(d.entropy()).toBeCloseTensor(c.mp_entropy as number, { rtol: 1e-5, atol: 1e-6 });
-      await expect(d.mean()).toBeCloseTensor(c.mean as number, { rtol: 1e-6 });
-      await expect(d.variance()).toBeCloseTensor(c.variance as number, { rtol: 1e-5 });
-      await expect(d.icdf(c.quantile_q as number[])).toBeCloseTensor(c.quantile as number[], { rtol: 1e-6, atol: 1e-7 });
       d.dispose();
     });
   }
@@ -34,10 +39,7 @@ describe('Uniform against mpmath', () => {
 describe('Uniform', () => {
   it('samples: KS test of cdf(samples), the mean within MC error, and all in [low, high)', async () => {
     const d = new Uniform({ low: -2, high: 3 });
-    const s = d.sample(key(0), 4000);
-    const u = await host(d.cdf(s));
-    expect(ksUniformStatistic(u)).toBeLessThan(ksCritical(u.length));
-    const v = await host(s);
+    const v = await expectKsPasses(d, key(0), 4000);
     expect(meanWithinMcError(v, 0.5, 5 / Math.sqrt(12)).ok).toBe(true);
     expect(v.every((x) => x >= -2 && x < 3)).toBe(true);
     d.dispose();
@@ -66,43 +68,28 @@ describe('Uniform', () => {
     await expect(grads.low).toBeCloseTensor(tf.sub(7, tf.sum(u)), { rtol: 1e-5 });
   });
   it('has no leaks', async () => {
-    await expectNoLeaks(() => {
-      const d = new Uniform({ low: [0, 1], high: 2 });
-      const out = [
-        d.sample(key(1), [3]),
-        d.logProb([0.5]),
-        d.prob(1),
-        d.cdf(1.5),
-        d.logCdf(1.5),
-        d.survival(1.5),
-        d.logSurvival(1.5),
-        d.icdf(0.3),
-        d.mean(),
-        d.variance(),
-        d.stddev(),
-        d.entropy(),
-      ];
+    const calls = scalarMethodCalls({ logProb: [0.5], prob: 1, cdf: 1.5, logCdf: 1.5, survival: 1.5, logSurvival: 1.5, icdf: 0.3, without: ['mode'] });
+    const checkSupport = (d: Distribution) => {
       const one = tf.scalar(1);
-      out.push(one, d.support.check(one));
-      d.dispose();
-      return out;
-    });
+      return [one, d.support.check(one)];
+    };
+    await expectMethodsDoNotLeak([() => new Uniform({ low: [0, 1], high: 2 }), [...calls, checkSupport]]);
   });
 });
 
 describe('Uniform gradients', () => {
   it('d logProb / dx and d cdf / dx agree with finite differences (what HMC and transforms need)', async () => {
     const d = new Uniform({ low: -0.4, high: 2.1 });
-    for (const method of ['logProb', 'cdf'] as const) {
-      const { worst, detail } = await gradCheck((p) => tf.sum(d[method](p.x!)), { x: [0.3, 1.2] }, 1e-3);
-      expect(worst, `${method}\n${detail.join('\n')}`).toBeLessThan(2e-3);
-    }
+    await expectValueGradsMatch(d, ['logProb', 'cdf'], [0.3, 1.2]);
     d.dispose();
   });
   it('d logProb and d cdf / d(low, high) agree with finite differences', async () => {
     for (const method of ['logProb', 'cdf'] as const) {
-      const { worst, detail } = await gradCheck((p) => tf.sum(new Uniform({ low: p.low!, high: p.high!, validateArgs: false })[method]([0.3, 1.2])), { low: -0.4, high: 2.1 });
-      expect(worst, `${method}\n${detail.join('\n')}`).toBeLessThan(2e-3);
+      await expectGradsMatch(
+        (p) => tf.sum(new Uniform({ low: p.low!, high: p.high!, validateArgs: false })[method]([0.3, 1.2])),
+        { low: -0.4, high: 2.1 },
+        { label: method },
+      );
     }
   });
 });

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { valueAndGrad } from '@probdl/tensor-backend';
+import { expect } from 'vitest';
+import type { Distribution } from '../../src/distribution.js';
 
 /**
  * Compares autodiff gradients of `f(params)` (a scalar, e.g. sum of logProb) with central finite
@@ -49,3 +51,23 @@ export async function gradCheck(
   Object.values(t).forEach((e) => e.dispose());
   return { worst, detail };
 }
+
+/** {@link gradCheck} of `f` at `params` and an expectation that its worst relative error is below `tol` (2e-3 by default). */
+export async function expectGradsMatch(
+  f: (params: Record<string, tf.Tensor>) => tf.Tensor,
+  params: Record<string, number[] | number>,
+  options: { step?: number; tol?: number; label?: string } = {},
+): Promise<void> {
+  const { worst, detail } = await gradCheck(f, params, options.step);
+  expect(worst, options.label === undefined ? detail.join('\n') : `${options.label}\n${detail.join('\n')}`).toBeLessThan(options.tol ?? 2e-3);
+}
+
+/** d method(x) / dx of each method of `d` agrees with finite differences (step 1e-3, worst relative error < 2e-3). */
+export async function expectValueGradsMatch(d: Distribution, methods: readonly ValueMethod[], x: number[]): Promise<void> {
+  for (const method of methods) {
+    await expectGradsMatch((p) => tf.sum(d[method](p.x!)), { x }, { step: 1e-3, label: method });
+  }
+}
+
+/** Methods of a distribution that take a value x. */
+export type ValueMethod = 'logProb' | 'prob' | 'cdf' | 'logCdf' | 'survival' | 'logSurvival';

@@ -11,7 +11,7 @@ import { registerKl } from '../../src/kl/registry.js';
 import { Distribution } from '../../src/distribution.js';
 import { real } from '../../src/constraints/constraints.js';
 import { casesOf } from '../helpers/reference.js';
-import { gradCheck } from '../helpers/gradcheck.js';
+import { expectGradsMatch } from '../helpers/gradcheck.js';
 import { host } from '../helpers/stats.js';
 
 describe('KL(Normal || Normal) against mpmath', () => {
@@ -106,7 +106,7 @@ describe('kl(Normal, Normal)', () => {
     p.dispose();
   });
   it('gradients wrt all four parameters agree with finite differences', async () => {
-    const { worst, detail } = await gradCheck(
+    await expectGradsMatch(
       (t) => {
         const p = new Normal({ loc: t.pl!, scale: t.ps!, validateArgs: false });
         const q = new Normal({ loc: t.ql!, scale: t.qs!, validateArgs: false });
@@ -114,7 +114,6 @@ describe('kl(Normal, Normal)', () => {
       },
       { pl: [0.3, -1], ps: [0.7, 1.9], ql: [1.1, 0.4], qs: [1.3, 0.6] },
     );
-    expect(worst, detail.join('\n')).toBeLessThan(2e-3);
   });
   it('has no leaks (kl, klMonteCarlo, klMonteCarloWithError)', async () => {
     const p = new Normal({ loc: [0, 1], scale: 2 });
