@@ -28,7 +28,7 @@ describe('probdl-bench --quick --backends cpu --filter dispatch', () => {
     // A python that does not exist: the table must then say how to get PyTorch, and the run still pass.
     r = cli(['--quick', '--backends', 'cpu', '--package', 'tensor-backend', '--filter', 'dispatch', '--out', out, '--python', join(dir, 'no-python')]);
     data = JSON.parse(readFileSync(out, 'utf8'));
-  });
+  }, 180_000); // the child process runs a benchmark: seconds on an idle machine, more on a loaded one
 
   it('describes the run and the machine', () => {
     expect(data.schema).toBe('probdl-bench/1');
