@@ -1,0 +1,14 @@
+export { drawsFromChains, concatChains, sampleStatsFromInfos, siteElement, siteLayout, siteSize, elementNames, unravelIndex } from './types.js';
+export type { Draws, SiteDraws, SampleStats } from './types.js';
+export { autocorrelation, autocovariance } from './autocorrelation.js';
+export { essOfChains, essBulk, essTail, essMean, essSd, essQuantile } from './ess.js';
+export { rhatOfChains, splitRhat, rankNormalizedSplitRhat } from './rhat.js';
+export { mcseMean, mcseSd, mcseQuantile } from './mcse.js';
+export { ebfmi } from './ebfmi.js';
+export { quantile, quantiles } from './quantile.js';
+export { perElement } from './per-element.js';
+export type { ElementwiseResult } from './per-element.js';
+export type { ChainMatrix } from './chains.js';
+export { summary } from './summary.js';
+export type { Summary, SummaryRow, SummaryOptions } from './summary.js';
+export { formatSummary } from './format-summary.js';
