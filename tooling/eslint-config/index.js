@@ -18,22 +18,34 @@ const TFJS_BACKENDS = ['@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend
 
 /**
  * The flat config for one workspace package or app.
- * @param {{ name: string, kind?: 'package' | 'app' }} self  the folder name, e.g. 'distributions'
+ * @param {{ name: string, kind?: 'package' | 'app', testImports?: string[] }} self  the folder name,
+ *   e.g. 'distributions'; `testImports` names packages that only the tests and benchmarks may import
+ *   (as devDependencies: an nn-layers test trains with @probdl/optimizers' Adam), never `src`.
  */
 export function probdlEslint(self) {
   const isApp = self.kind === 'app';
   const allowed = isApp ? ALL_PACKAGES : ALLOWED_IMPORTS[self.name];
   if (!allowed) throw new Error(`@probdl/eslint-config: unknown package '${self.name}'`);
-  const forbiddenPackages = ALL_PACKAGES.filter((p) => p !== self.name && !allowed.includes(p));
-  const patterns = [
-    { group: ['@probdl/*/src', '@probdl/*/src/**', '@probdl/*/dist', '@probdl/*/dist/**'], message: 'No deep imports: the exports map is the only door.' },
-  ];
-  if (forbiddenPackages.length > 0) {
-    patterns.push({ group: forbiddenPackages.map((p) => `@probdl/${p}`), message: `DESIGN.md does not let ${self.name} import this package.` });
+  const testImports = self.testImports ?? [];
+  for (const p of testImports) {
+    if (!ALL_PACKAGES.includes(p)) throw new Error(`@probdl/eslint-config: unknown test import '${p}'`);
+    // A test-only import must not close a cycle: the imported package may not depend on this one.
+    if (ALLOWED_IMPORTS[p].includes(self.name)) throw new Error(`@probdl/eslint-config: '${p}' imports '${self.name}', so its tests cannot import it back`);
   }
-  if (!isApp && self.name !== 'tensor-backend') {
-    patterns.push({ group: TFJS_BACKENDS, message: 'Only @probdl/tensor-backend imports a tfjs backend.' });
-  }
+  const restrictedPatterns = (extra) => {
+    const forbiddenPackages = ALL_PACKAGES.filter((p) => p !== self.name && !allowed.includes(p) && !extra.includes(p));
+    const patterns = [
+      { group: ['@probdl/*/src', '@probdl/*/src/**', '@probdl/*/dist', '@probdl/*/dist/**'], message: 'No deep imports: the exports map is the only door.' },
+    ];
+    if (forbiddenPackages.length > 0) {
+      patterns.push({ group: forbiddenPackages.map((p) => `@probdl/${p}`), message: `DESIGN.md does not let ${self.name} import this package.` });
+    }
+    if (!isApp && self.name !== 'tensor-backend') {
+      patterns.push({ group: TFJS_BACKENDS, message: 'Only @probdl/tensor-backend imports a tfjs backend.' });
+    }
+    return patterns;
+  };
+  const patterns = restrictedPatterns([]);
   return tseslint.config(
     { ignores: ['dist/**', 'docs/**', 'coverage/**', '*.config.*'] },
     ...tseslint.configs.recommended,
@@ -61,7 +73,10 @@ export function probdlEslint(self) {
     },
     {
       files: ['test/**/*.ts', 'bench/**/*.ts'],
-      rules: { 'no-restricted-syntax': 'off' },
+      rules: {
+        'no-restricted-syntax': 'off',
+        ...(testImports.length > 0 ? { 'no-restricted-imports': ['error', { patterns: restrictedPatterns(testImports) }] } : {}),
+      },
     },
   );
 }

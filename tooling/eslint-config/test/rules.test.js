@@ -32,6 +32,19 @@ describe('probdlEslint', () => {
     expect(ALLOWED_IMPORTS['inference-hmc']).toEqual(['tensor-backend', 'model']);
   });
 
+  it('lets tests and benchmarks, never src, import the packages named in testImports', async () => {
+    const eslint = new ESLint({
+      cwd: `${fixtures}packages/nn-layers`,
+      overrideConfigFile: true,
+      overrideConfig: probdlEslint({ name: 'nn-layers', testImports: ['optimizers'] }),
+    });
+    const [src, test] = await eslint.lintFiles(['src/uses-optimizers.ts', 'test/uses-optimizers.ts']);
+    expect(src.messages.some((m) => /does not let nn-layers import/.test(m.message))).toBe(true);
+    expect(test.messages.filter((m) => m.ruleId === 'no-restricted-imports')).toEqual([]);
+    // A test import that would close a cycle (optimizers' tests importing a package that imports it) is refused.
+    expect(() => probdlEslint({ name: 'optimizers', testImports: ['inference-vi'] })).toThrow(/imports 'optimizers'/);
+  });
+
   it('rejects an unknown package name', () => {
     expect(() => probdlEslint({ name: 'nope' })).toThrow(/unknown package 'nope'/);
   });

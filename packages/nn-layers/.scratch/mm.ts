@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@probdl/tensor-backend';
+const backend = process.argv[2] ?? 'wasm';
+await initBackend({ prefer: [backend as never] });
+function time(name: string, f: () => tf.Tensor, n = 200) {
+  for (let i = 0; i < 10; i++) f().dispose();
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) f().dispose();
+  console.log(name.padEnd(40), ((performance.now() - t0) / n * 1000).toFixed(1), 'us');
+}
+const B = 512;
+const x = tf.randomNormal([B, 128]); const w = tf.randomNormal([128, 128]); const b = tf.randomNormal([128]);
+const dz = tf.randomNormal([B, 128]);
+const w64 = tf.randomNormal([128, 64]);
+time('matMul 512x128x128', () => tf.matMul(x, w));
+time('fused matMul+bias+relu', () => tf.fused.matMul({ a: x, b: w, bias: b, activation: 'relu' }));
+time('matMul transposeB (dX)', () => tf.matMul(dz, w, false, true));
+time('transpose W + matMul (dX)', () => tf.tidy(() => tf.matMul(dz, tf.transpose(w))));
+time('matMul transposeA (dW)', () => tf.matMul(x, dz, true, false));
+time('transpose X + matMul (dW)', () => tf.tidy(() => tf.matMul(tf.transpose(x), dz)));
+time('transpose X only', () => tf.transpose(x));
+time('matMul xT(128x512) dz', () => tf.matMul(tf.transpose(x), dz));
+time('sum dz axis0', () => tf.sum(dz, 0));
+time('relu', () => tf.relu(dz));
+time('mul', () => tf.mul(dz, x));
+time('step', () => tf.step(dz));
+time('tanh', () => tf.tanh(dz));
+time('add scalar tiny', () => tf.add(b, 1));
+time('exp', () => tf.exp(dz));
+time('greater', () => tf.greater(dz, 0));

@@ -1,0 +1,17 @@
+export type { Head, HeadApplyOptions, HeadOptions } from './types.js';
+export { independentNormal } from './independent-normal.js';
+export type { IndependentNormalOptions } from './independent-normal.js';
+export { independentBernoulli } from './independent-bernoulli.js';
+export { independentPoisson } from './independent-poisson.js';
+export { categorical } from './categorical.js';
+export { multivariateNormalTriL } from './multivariate-normal-tril.js';
+export type { MultivariateNormalTriLOptions } from './multivariate-normal-tril.js';
+export { mixtureSameFamily } from './mixture-same-family.js';
+export type { MixtureSameFamilyOptions } from './mixture-same-family.js';
+export { mixtureNormal } from './mixture-normal.js';
+export type { MixtureNormalOptions } from './mixture-normal.js';
+export { distributionLambda } from './distribution-lambda.js';
+export type { DistributionLambdaOptions, DistributionLambdaHead } from './distribution-lambda.js';
+export { withHead } from './with-head.js';
+export type { ProbabilisticModule, ProbabilisticApplyOptions, ProbabilisticStatefulApplyOptions, ProbabilisticStatefulOutput } from './with-head.js';
+export { probabilisticMlp } from './probabilistic-mlp.js';
