@@ -2,7 +2,7 @@
  * Kernels per training step and time per kernel type (tf.profile) of the loops that
  * train-step.bench.ts times, to see where a step goes:
  *
- *   node --import tsx bench/profile-step.ts [wasm|cpu] [mdn|mlp] [batch] [fused|unfused]
+ *   node --import tsx bench/profile-step.ts [wasm|cpu] [mdn|mlp] [batch] [fused|unfused] [flat]
  *
  * (from packages/nn-layers). Kernel times under tf.profile include its bookkeeping; compare them
  * with each other, and the un-profiled ms/step printed first.
@@ -11,11 +11,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@probdl/tensor-backend';
 import { startTraining, type ModelName } from './support/training.js';
 
-const [backend = 'wasm', model = 'mdn', batchArg = '512', path = 'fused'] = process.argv.slice(2);
+const [backend = 'wasm', model = 'mdn', batchArg = '512', path = 'fused', flat = ''] = process.argv.slice(2);
 await initBackend({ prefer: [backend as 'wasm' | 'cpu'] });
 const batch = Number(batchArg);
 const fused = path !== 'unfused';
-const loop = startTraining({ model: model as ModelName, batch, fusedDense: fused, fusedLoss: fused }, 0);
+const loop = startTraining({ model: model as ModelName, batch, fusedDense: fused, fusedLoss: fused, flatParams: flat === 'flat' }, 0);
 
 const run = async (n: number) => {
   const l = loop.steps(n);
@@ -36,7 +36,7 @@ for (let r = 0; r < 5; r++) {
 }
 const epochSteps = Math.ceil(261_287 / batch);
 console.log(
-  `${backend} ${model} batch ${batch} ${path}: ${best.toFixed(2)} ms/step wall, ${bestCpu.toFixed(2)} ms CPU (best of 5 × ${n}), ` +
+  `${backend} ${model} batch ${batch} ${path}${flat === 'flat' ? ' flat params' : ''}: ${best.toFixed(2)} ms/step wall, ${bestCpu.toFixed(2)} ms CPU (best of 5 × ${n}), ` +
     `${((best * epochSteps) / 1000).toFixed(2)} s/epoch extrapolated`,
 );
 

@@ -31,8 +31,8 @@ export interface TrainingSpec {
   /** MDN only: the fused mixture NLL op, or the head's distribution + negativeLogLikelihood. */
   readonly fusedLoss: boolean;
   /**
-   * Train one flat vector (`tree.ravel` of the parameters; the loss unravels it): Adam then runs
-   * ~15 kernels per step instead of ~15 per leaf. Default false.
+   * Train one flat vector (`tree.ravel` of the parameters; the loss splits it back into leaves):
+   * Adam then runs ~15 kernels per step instead of ~15 per leaf. Default false.
    */
   readonly flatParams?: boolean;
   readonly rows?: number;
@@ -82,10 +82,18 @@ export function startTraining(spec: TrainingSpec, seed = 0): TrainingLoop {
   let params: Tree;
   let lossFn = baseLoss;
   if (spec.flatParams === true) {
-    const { flat, unravel } = tree.ravel(initial);
+    // One tf.split unravels (its gradient is one concat); tree.ravel's own unravel slices leaf by
+    // leaf, whose gradients are a pad per leaf plus the adds that sum them.
+    const { flat } = tree.ravel(initial);
+    const { leaves, treedef } = tree.flatten(initial);
+    const shapes = leaves.map((l) => (l as tf.Tensor).shape);
+    const sizes = shapes.map((sh) => sh.reduce((a, b) => a * b, 1));
     tree.dispose(initial);
     params = flat;
-    lossFn = (theta, xb, yb) => baseLoss(unravel(theta as tf.Tensor), xb, yb);
+    lossFn = (theta, xb, yb) => {
+      const pieces = tf.split(theta as tf.Tensor, sizes).map((t, j) => tf.reshape(t, shapes[j]!));
+      return baseLoss(tree.unflatten(treedef, pieces) as Tree, xb, yb);
+    };
   } else {
     params = initial;
   }
