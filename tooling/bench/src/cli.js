@@ -105,8 +105,9 @@ function mergeCases(results, baseline) {
         merged = { ...meta, results: {}, pytorch: null, ratios: { baseline, vsBaseline: {}, vsPytorch: {} } };
         byId.set(c.id, merged);
       }
-      const { ok, error, stats, samplesMs, warmupRuns, capped, leakedTensors, tensorsAddedByRuns } = c;
-      merged.results[r.backend] = ok ? { ok, stats, samplesMs, warmupRuns, capped, leakedTensors, tensorsAddedByRuns } : { ok, error, leakedTensors };
+      const { ok, error, stats, samplesMs, warmupRuns, capped, leakedTensors, tensorsAddedByRuns, params } = c;
+      // Each backend keeps its own params: a case may record what it measured there (CPU time, peak memory).
+      merged.results[r.backend] = ok ? { ok, params, stats, samplesMs, warmupRuns, capped, leakedTensors, tensorsAddedByRuns } : { ok, error, params, leakedTensors };
     }
   }
   const cases = [...byId.values()];

@@ -53,6 +53,8 @@ describe('probdl-bench --quick --backends cpu --filter dispatch', () => {
       expect(typeof c.sync).toBe('string');
       const res = c.results.cpu;
       expect(res.ok, res.error).toBe(true);
+      // Per-backend params: what the case recorded on this backend (here the same static params).
+      expect(res.params).toEqual(c.params);
       for (const k of ['median', 'mean', 'min', 'max', 'q1', 'q3', 'iqrPct']) expect(Number.isFinite(res.stats[k])).toBe(true);
       expect(res.stats.runs).toBe(3);
       expect(res.stats.min).toBeLessThanOrEqual(res.stats.median);
