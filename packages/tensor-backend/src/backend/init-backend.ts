@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerMissingWasmKernels } from './wasm-kernels.js';
 import type { AdapterDescription, BackendAttempt, BackendName, BackendReport } from './types.js';
 import { BACKEND_NAMES } from './types.js';
 import { findNodeAdapter, installNavigatorGpu, describeAdapter, formatAdapter, type NodeWebGpuOptions } from './webgpu-node.js';
@@ -54,6 +55,7 @@ async function startCpu(): Promise<void> {
 
 async function startWasm(options: InitBackendOptions['wasm'] = {}): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  registerMissingWasmKernels();
   const paths = await resolveWasmPaths(options.paths);
   try {
     wasm.setWasmPaths(paths as never);

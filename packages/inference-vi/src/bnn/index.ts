@@ -1,0 +1,14 @@
+export type { BnnModule, BnnApplyOptions, Likelihood, Dataset, KlSchedule } from './types.js';
+export { gaussianLikelihood, heteroscedasticGaussianLikelihood } from './likelihoods.js';
+export { linearKlWarmup, cyclicalKlAnnealing } from './annealing.js';
+export type { LinearKlWarmupOptions, CyclicalKlAnnealingOptions } from './annealing.js';
+export { bayesByBackpropLoss, bayesByBackpropTerms } from './loss.js';
+export type { BayesByBackpropOptions, BayesByBackpropTerms } from './loss.js';
+export { trainBayesByBackprop } from './train.js';
+export type { TrainBnnOptions, TrainBnnResult, TrainBnnStep } from './train.js';
+export { predictiveSamples, mcDropoutPredict } from './predict.js';
+export type { PredictiveSamplesOptions } from './predict.js';
+export { buildEnsemble, trainEnsemble, ensemblePredict } from './ensemble.js';
+export type { EnsembleMemberResult, EnsembleResult, TrainEnsembleOptions, EnsemblePredictOptions } from './ensemble.js';
+export { predictiveSummary, gaussianMixturePredictive, DEFAULT_QUANTILES } from './summary.js';
+export type { BnnPredictiveSummary, PredictiveSummaryOptions, BnnSampleSummary } from './summary.js';

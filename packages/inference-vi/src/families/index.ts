@@ -1,0 +1,11 @@
+export type { VariationalFamily } from './types.js';
+export { meanFieldNormal } from './mean-field-normal.js';
+export type { MeanFieldNormalParams, MeanFieldNormalOptions } from './mean-field-normal.js';
+export { fullRankNormal, indabaScaleTril } from './full-rank-normal.js';
+export type { FullRankNormalParams, IndabaFullRankParams, FullRankNormalOptions } from './full-rank-normal.js';
+export { lowRankPlusDiagonal, LowRankMultivariateNormal } from './low-rank-normal.js';
+export type { LowRankParams, LowRankOptions, LowRankMultivariateNormalParams } from './low-rank-normal.js';
+export { realNvp, RealNvpDistribution } from './real-nvp.js';
+export type { RealNvpParams, RealNvpOptions, CouplingLayerParams } from './real-nvp.js';
+export { inverseAutoregressiveFlow, IafDistribution } from './iaf.js';
+export type { IafParams, IafOptions, MadeLayerParams } from './iaf.js';
