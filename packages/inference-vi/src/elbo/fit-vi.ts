@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { applyUpdates, type GradientTransformation } from '@probdl/optimizers';
+import type { GradientTransformation } from '@probdl/optimizers';
 import { foldIn, split, tree, valueAndGrad, type PRNGKey, type Tree } from '@probdl/tensor-backend';
 import type { VariationalFamily } from '../families/types.js';
+import { minimise } from '../internal/minimise.js';
 import { negativeElbo } from './elbo.js';
 import { targetDim, type VariationalTarget } from './target.js';
 import type { ElboOptions } from './types.js';
@@ -61,32 +61,6 @@ export async function fitVi<P extends Tree>(
     if (d === undefined) throw new RangeError(`fitVi: give option 'dim' or 'init' (the target does not say its dimension)`);
     params = family.init(initKey, d);
   }
-  let state = optimizer.init(params);
   const lossAndGrad = valueAndGrad((p: P, k: PRNGKey) => negativeElbo(k, logDensity, family, p, elboOptions));
-  const losses: tf.Tensor[] = [];
-  try {
-    for (let i = 0; i < steps; i++) {
-      const [loss, grads] = lossAndGrad(params, foldIn(stepKey, i));
-      const [updates, nextState] = optimizer.update(grads, state, params);
-      const next = applyUpdates(params, updates);
-      tree.dispose([grads, updates, state, params]);
-      params = next;
-      state = nextState;
-      losses.push(loss);
-      if (onStep !== undefined) await onStep({ step: i, elbo: -(await loss.data())[0]!, params });
-    }
-    const history = new Float32Array(steps);
-    if (steps > 0) {
-      const stacked = tf.tidy(() => tf.neg(tf.stack(losses)));
-      history.set(await stacked.data());
-      stacked.dispose();
-    }
-    return { params, history };
-  } catch (e) {
-    tree.dispose(params);
-    throw e;
-  } finally {
-    tree.dispose(losses);
-    tree.dispose(state);
-  }
+  return minimise(params, optimizer, steps, (p, i) => lossAndGrad(p, foldIn(stepKey, i)), onStep && ((step, elbo, p) => onStep({ step, elbo, params: p })));
 }

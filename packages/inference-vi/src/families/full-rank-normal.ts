@@ -88,6 +88,31 @@ export function fullRankNormal(options: FullRankNormalOptions = {}): Variational
   return fillFamily(options);
 }
 
+/**
+ * The members both parametrisations share, given the params `check` (returns D) and the maps from
+ * params to the mean and the scale-tril: N(loc, L Lᵀ) and z = loc + L ε.
+ */
+function trilMembers<P extends Record<string, tf.Tensor>>(
+  fn: string,
+  check: (where: string, p: P) => number,
+  locOf: (p: P) => tf.Tensor,
+  trilOf: (p: P) => tf.Tensor,
+): Pick<VariationalFamily<P>, 'distribution' | 'dim' | 'noiseSize' | 'fromNoise'> {
+  return {
+    distribution(params) {
+      check('distribution', params);
+      const l = trilOf(params);
+      return disposeWith(new MultivariateNormalTriL({ loc: locOf(params), scaleTril: l, validateArgs: false }), [l]);
+    },
+    dim: (params) => check('dim', params),
+    noiseSize: (params) => check('noiseSize', params),
+    fromNoise(params, eps) {
+      checkNoise(`${fn}.fromNoise`, eps, check('fromNoise', params));
+      return tf.tidy(() => tf.add(locOf(params), tf.matMul(eps, tf.transpose(trilOf(params)))));
+    },
+  };
+}
+
 function fillFamily(options: FullRankNormalOptions): VariationalFamily<FullRankNormalParams> {
   const initScale = options.initScale ?? 0.1;
   const diagShift = options.diagShift ?? 1e-5;
@@ -120,17 +145,7 @@ function fillFamily(options: FullRankNormalOptions): VariationalFamily<FullRankN
         scaleTrilRaw: tf.tensor1d(raw),
       };
     },
-    distribution(params) {
-      check('distribution', params);
-      const l = scaleTril(params);
-      return disposeWith(new MultivariateNormalTriL({ loc: params.loc, scaleTril: l, validateArgs: false }), [l]);
-    },
-    dim: (params) => check('dim', params),
-    noiseSize: (params) => check('noiseSize', params),
-    fromNoise(params, eps) {
-      checkNoise('fullRankNormal.fromNoise', eps, check('fromNoise', params));
-      return tf.tidy(() => tf.add(params.loc, tf.matMul(eps, tf.transpose(scaleTril(params)))));
-    },
+    ...trilMembers('fullRankNormal', check, (p) => p.loc, scaleTril),
     entropy(params) {
       const d = check('entropy', params);
       return tf.tidy(() => {
@@ -162,17 +177,7 @@ function indabaFamily(): VariationalFamily<IndabaFullRankParams> {
         sig: tf.mul(random.normal(ks, [dim]), 1e-3),
       }));
     },
-    distribution(params) {
-      check('distribution', params);
-      const l = indabaScaleTril(params);
-      return disposeWith(new MultivariateNormalTriL({ loc: params.w, scaleTril: l, validateArgs: false }), [l]);
-    },
-    dim: (params) => check('dim', params),
-    noiseSize: (params) => check('noiseSize', params),
-    fromNoise(params, eps) {
-      checkNoise("fullRankNormal('indaba').fromNoise", eps, check('fromNoise', params));
-      return tf.tidy(() => tf.add(params.w, tf.matMul(eps, tf.transpose(indabaScaleTril(params)))));
-    },
+    ...trilMembers("fullRankNormal('indaba')", check, (p) => p.w, indabaScaleTril),
     entropy(params) {
       const d = check('entropy', params);
       return tf.tidy(() => tf.add(tf.sum(tf.log(tf.maximum(tf.exp(params.sig), 1e-6))), 0.5 * d * (1 + LOG_TWO_PI)));

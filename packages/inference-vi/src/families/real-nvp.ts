@@ -1,10 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Distribution, realVector, type Constraint, type TensorInput } from '@probdl/distributions';
-import { random, type PRNGKey } from '@probdl/tensor-backend';
-import { checkDim, checkNoise } from './internal/util.js';
+import type { PRNGKey } from '@probdl/tensor-backend';
+import { AffineFlowDistribution, checkFlowParams, conditionerScaleShift, flowFamily, initFlowParams, resolveFlowOptions } from './internal/flow.js';
 import type { VariationalFamily } from './types.js';
-
-const HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
 
 /** One affine coupling layer's conditioner: an MLP `[D] → hidden… → [2D]` (log-scale and shift). */
 export interface CouplingLayerParams {
@@ -57,136 +54,52 @@ function couplingMask(d: number, layer: number): tf.Tensor {
  * layers (`logProb`), or taken from the forward pass (`sampleAndLogProb`, `fromNoiseWithLogProb`).
  * Samples are reparameterised. Batch shape `[]`; inputs may carry any leading dimensions.
  */
-export class RealNvpDistribution extends Distribution {
+export class RealNvpDistribution extends AffineFlowDistribution<RealNvpParams> {
   readonly name = 'RealNvp';
-  readonly batchShape: readonly number[] = [];
-  readonly eventShape: readonly number[];
-  readonly reparameterized = true;
-  readonly params: RealNvpParams;
-  private readonly scaleClamp: number;
 
   constructor(params: RealNvpParams, options: Pick<RealNvpOptions, 'scaleClamp'> = {}) {
-    super({ validateArgs: false });
-    const d = checkRealNvpParams('RealNvpDistribution', params);
-    this.params = params;
-    this.eventShape = [d];
-    this.scaleClamp = options.scaleClamp ?? 3;
-  }
-
-  get support(): Constraint {
-    return realVector;
+    super('RealNvpDistribution', params, checkRealNvpParams('RealNvpDistribution', params), options.scaleClamp ?? 3);
   }
 
   /** Clamped log-scale and shift of layer `i` at the conditioned input `xm` `[N, D]`, both zero on the mask. */
   private conditioner(i: number, xm: tf.Tensor, m: tf.Tensor): [tf.Tensor, tf.Tensor] {
-    const layer = this.params.layers[i]!;
-    const d = this.eventShape[0]!;
-    let h = xm;
-    const n = layer.weights.length;
-    for (let j = 0; j < n; j++) {
-      h = tf.add(tf.matMul(h, layer.weights[j]!), layer.biases[j]!);
-      if (j < n - 1) h = tf.tanh(h);
-    }
-    const [raw, shift] = tf.split(h, [d, d], 1) as [tf.Tensor, tf.Tensor];
+    const [s, shift] = conditionerScaleShift(this.params.layers[i]!, xm, this.eventShape[0]!, this.scaleClamp);
     const free = tf.sub(1, m);
-    const c = this.scaleClamp;
-    const s = tf.mul(tf.mul(tf.tanh(tf.div(raw, c)), c), free);
-    return [s, tf.mul(shift, free)];
+    return [tf.mul(s, free), tf.mul(shift, free)];
   }
 
-  /** z and log q(z) from base draws `eps` `[..., D]`: shapes `[..., D]` and `[...]`. */
-  fromNoiseWithLogProb(eps: tf.Tensor): [tf.Tensor, tf.Tensor] {
-    return tf.tidy(() => {
-      const d = this.eventShape[0]!;
-      const lead = eps.shape.slice(0, -1);
-      let x = tf.reshape(eps, [-1, d]);
-      let logDet = tf.zeros([x.shape[0]!]);
-      this.params.layers.forEach((_, i) => {
-        const m = couplingMask(d, i);
-        const xm = tf.mul(x, m);
-        const [s, t] = this.conditioner(i, xm, m);
-        x = tf.add(xm, tf.mul(tf.sub(1, m), tf.add(tf.mul(x, tf.exp(s)), t)));
-        logDet = tf.add(logDet, tf.sum(s, 1));
-      });
-      const z = tf.add(this.params.loc, tf.mul(tf.exp(this.params.logScale), x));
-      logDet = tf.add(logDet, tf.sum(this.params.logScale));
-      const base = tf.sub(tf.mul(-0.5, tf.sum(tf.square(tf.reshape(eps, [-1, d])), 1)), d * HALF_LOG_TWO_PI);
-      return [tf.reshape(z, [...lead, d]), tf.reshape(tf.sub(base, logDet), lead)];
+  protected forwardLayers(e: tf.Tensor): [tf.Tensor, tf.Tensor] {
+    const d = this.eventShape[0]!;
+    let x = e;
+    let logDet = tf.zeros([x.shape[0]!]);
+    this.params.layers.forEach((_, i) => {
+      const m = couplingMask(d, i);
+      const xm = tf.mul(x, m);
+      const [s, t] = this.conditioner(i, xm, m);
+      x = tf.add(xm, tf.mul(tf.sub(1, m), tf.add(tf.mul(x, tf.exp(s)), t)));
+      logDet = tf.add(logDet, tf.sum(s, 1));
     });
+    return [x, logDet];
   }
 
-  /** The forward map alone: samples `[..., D]` from base draws `[..., D]`. */
-  fromNoise(eps: tf.Tensor): tf.Tensor {
-    const [z, lp] = this.fromNoiseWithLogProb(eps);
-    lp.dispose();
-    return z;
-  }
-
-  /** The inverse map z → ε and log|det ∂ε/∂z|: `[[..., D], [...]]`. */
-  inverseWithLogDet(z: tf.Tensor): [tf.Tensor, tf.Tensor] {
-    return tf.tidy(() => {
-      const d = this.eventShape[0]!;
-      const lead = z.shape.slice(0, -1);
-      let x = tf.mul(tf.sub(tf.reshape(z, [-1, d]), this.params.loc), tf.exp(tf.neg(this.params.logScale)));
-      let logDet = tf.fill([x.shape[0]!], 0);
-      logDet = tf.sub(logDet, tf.sum(this.params.logScale));
-      for (let i = this.params.layers.length - 1; i >= 0; i--) {
-        const m = couplingMask(d, i);
-        const xm = tf.mul(x, m);
-        const [s, t] = this.conditioner(i, xm, m);
-        x = tf.add(xm, tf.mul(tf.sub(1, m), tf.mul(tf.sub(x, t), tf.exp(tf.neg(s)))));
-        logDet = tf.sub(logDet, tf.sum(s, 1));
-      }
-      return [tf.reshape(x, [...lead, d]), tf.reshape(logDet, lead)];
-    });
-  }
-
-  sample(key: PRNGKey, sampleShape: number | readonly number[] = []): tf.Tensor {
-    const shape = typeof sampleShape === 'number' ? [sampleShape] : [...sampleShape];
-    return tf.tidy(() => this.fromNoise(random.normal(key, [...shape, this.eventShape[0]!])));
-  }
-
-  override sampleAndLogProb(key: PRNGKey, sampleShape: number | readonly number[] = []): [tf.Tensor, tf.Tensor] {
-    const shape = typeof sampleShape === 'number' ? [sampleShape] : [...sampleShape];
-    return tf.tidy(() => this.fromNoiseWithLogProb(random.normal(key, [...shape, this.eventShape[0]!])));
-  }
-
-  logProb(x: TensorInput): tf.Tensor {
-    return tf.tidy(() => {
-      const z = x instanceof tf.Tensor ? x : tf.tensor(x as number[]);
-      const d = this.eventShape[0]!;
-      if (z.rank < 1 || z.shape[z.rank - 1] !== d) {
-        throw new RangeError(`RealNvpDistribution.logProb: argument 'x' must have shape [..., ${d}], got [${z.shape.join(', ')}]`);
-      }
-      const [eps, logDet] = this.inverseWithLogDet(z);
-      return tf.add(tf.sub(tf.mul(-0.5, tf.sum(tf.square(eps), -1)), d * HALF_LOG_TWO_PI), logDet);
-    });
+  protected inverseLayers(y: tf.Tensor, logDet0: tf.Tensor): [tf.Tensor, tf.Tensor] {
+    const d = this.eventShape[0]!;
+    let x = y;
+    let logDet = logDet0;
+    for (let i = this.params.layers.length - 1; i >= 0; i--) {
+      const m = couplingMask(d, i);
+      const xm = tf.mul(x, m);
+      const [s, t] = this.conditioner(i, xm, m);
+      x = tf.add(xm, tf.mul(tf.sub(1, m), tf.mul(tf.sub(x, t), tf.exp(tf.neg(s)))));
+      logDet = tf.sub(logDet, tf.sum(s, 1));
+    }
+    return [x, logDet];
   }
 }
 
 /** Checks the structure of RealNVP parameters; returns D. */
 function checkRealNvpParams(fn: string, p: RealNvpParams): number {
-  const bad = (why: string): never => {
-    throw new RangeError(`${fn}: params must be { layers: [{ weights, biases }], loc: [D], logScale: [D] } (${why})`);
-  };
-  if (!(p?.loc instanceof tf.Tensor) || p.loc.rank !== 1) bad('loc');
-  const d = p.loc.shape[0]!;
-  if (d < 2) bad(`D must be >= 2 for a coupling flow, got ${d}`);
-  if (!(p.logScale instanceof tf.Tensor) || p.logScale.rank !== 1 || p.logScale.shape[0] !== d) bad('logScale');
-  if (!Array.isArray(p.layers)) bad('layers');
-  p.layers.forEach((l, i) => {
-    const ws = l?.weights;
-    const bs = l?.biases;
-    if (!Array.isArray(ws) || !Array.isArray(bs) || ws.length === 0 || ws.length !== bs.length) bad(`layers[${i}]`);
-    let width = d;
-    ws.forEach((w, j) => {
-      const out = j === ws.length - 1 ? 2 * d : w?.shape?.[1];
-      if (!(w instanceof tf.Tensor) || w.rank !== 2 || w.shape[0] !== width || w.shape[1] !== out) bad(`layers[${i}].weights[${j}]`);
-      if (!(bs[j] instanceof tf.Tensor) || bs[j]!.rank !== 1 || bs[j]!.shape[0] !== out) bad(`layers[${i}].biases[${j}]`);
-      width = out!;
-    });
-  });
-  return d;
+  return checkFlowParams(fn, p, { minWeights: 1, layerWhy: '', dWhy: ' for a coupling flow' });
 }
 
 /**
@@ -196,44 +109,9 @@ function checkRealNvpParams(fn: string, p: RealNvpParams): number {
  * plain tfjs ops (this package does not depend on nn-layers). No analytic entropy.
  */
 export function realNvp(options: RealNvpOptions = {}): VariationalFamily<RealNvpParams> {
-  const numLayers = options.numLayers ?? 4;
-  const hidden = [...(options.hiddenUnits ?? [32, 32])];
-  const initScale = options.initScale ?? 1;
-  if (!Number.isInteger(numLayers) || numLayers < 1) throw new RangeError(`realNvp: option 'numLayers' must be an integer >= 1, got ${numLayers}`);
-  if (hidden.some((h) => !Number.isInteger(h) || h < 1)) throw new RangeError(`realNvp: option 'hiddenUnits' must be positive integers, got [${hidden.join(', ')}]`);
-  if (!(initScale > 0)) throw new RangeError(`realNvp: option 'initScale' must be positive, got ${initScale}`);
-  const clamp = options.scaleClamp ?? 3;
-  if (!(clamp > 0)) throw new RangeError(`realNvp: option 'scaleClamp' must be positive, got ${clamp}`);
-  const build = (p: RealNvpParams): RealNvpDistribution => new RealNvpDistribution(p, { scaleClamp: clamp });
-  return {
-    name: 'realNvp',
-    reparameterized: true,
-    init(key: PRNGKey, dim: number): RealNvpParams {
-      checkDim('realNvp.init', dim, 2);
-      const keys = random.split(key, numLayers);
-      const layers = keys.map((k) =>
-        tf.tidy(() => {
-          const sizes = [dim, ...hidden, 2 * dim];
-          const ks = random.split(k, sizes.length - 1);
-          const weights = ks.map((kk, j) =>
-            j === sizes.length - 2 ? tf.zeros([sizes[j]!, sizes[j + 1]!]) : tf.mul(random.normal(kk, [sizes[j]!, sizes[j + 1]!]), 1 / Math.sqrt(sizes[j]!)),
-          );
-          const biases = sizes.slice(1).map((s) => tf.zeros([s]));
-          return { weights, biases };
-        }),
-      );
-      return { layers, loc: tf.zeros([dim]), logScale: tf.fill([dim], Math.log(initScale)) };
-    },
-    distribution: (params) => build(params),
-    dim: (params) => checkRealNvpParams('realNvp.dim', params),
-    noiseSize: (params) => checkRealNvpParams('realNvp.noiseSize', params),
-    fromNoise(params, eps) {
-      checkNoise('realNvp.fromNoise', eps, checkRealNvpParams('realNvp.fromNoise', params));
-      return build(params).fromNoise(eps);
-    },
-    fromNoiseWithLogProb(params, eps) {
-      checkNoise('realNvp.fromNoiseWithLogProb', eps, checkRealNvpParams('realNvp.fromNoiseWithLogProb', params));
-      return build(params).fromNoiseWithLogProb(eps);
-    },
-  };
+  const resolved = resolveFlowOptions('realNvp', options, (hidden) => {
+    if (hidden.some((h) => !Number.isInteger(h) || h < 1)) throw new RangeError(`realNvp: option 'hiddenUnits' must be positive integers, got [${hidden.join(', ')}]`);
+  });
+  const init = (key: PRNGKey, dim: number): RealNvpParams => initFlowParams(key, dim, resolved) as RealNvpParams;
+  return flowFamily('realNvp', init, checkRealNvpParams, (p) => new RealNvpDistribution(p, { scaleClamp: resolved.clamp }));
 }

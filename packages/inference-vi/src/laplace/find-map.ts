@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { applyUpdates } from '@probdl/optimizers';
 import { tree, valueAndGrad, type Tree } from '@probdl/tensor-backend';
+import { minimise } from '../internal/minimise.js';
 import { scalarLogDensity } from './internal/position.js';
 import type { FindMapOptions, FindMapResult, LaplaceTarget } from './types.js';
 
@@ -23,32 +23,6 @@ export async function findMap<P = tf.Tensor>(logDensity: LaplaceTarget<P>, init:
   }
   const f = scalarLogDensity(FN, logDensity, init);
   const lossAndGrad = valueAndGrad((p: Tree) => tf.neg(f(p as P)));
-  let position = tree.clone(init as unknown as Tree);
-  let state = optimizer.init(position);
-  const losses: tf.Tensor[] = [];
-  try {
-    for (let i = 0; i < steps; i++) {
-      const [loss, grads] = lossAndGrad(position);
-      const [updates, nextState] = optimizer.update(grads, state, position);
-      const next = applyUpdates(position, updates);
-      tree.dispose([grads, updates, state, position]);
-      position = next;
-      state = nextState;
-      losses.push(loss);
-      if (onStep !== undefined) await onStep({ step: i, logDensity: -(await loss.data())[0]!, position: position as unknown as P });
-    }
-    const history = new Float32Array(steps);
-    if (steps > 0) {
-      const stacked = tf.tidy(() => tf.neg(tf.stack(losses)));
-      history.set(await stacked.data());
-      stacked.dispose();
-    }
-    return { position: position as unknown as P, history };
-  } catch (e) {
-    tree.dispose(position);
-    throw e;
-  } finally {
-    tree.dispose(losses);
-    tree.dispose(state);
-  }
+  const { params: position, history } = await minimise(tree.clone(init as unknown as Tree), optimizer, steps, (p) => lossAndGrad(p), onStep && ((step, value, p) => onStep({ step, logDensity: value, position: p as unknown as P })));
+  return { position: position as unknown as P, history };
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { logSigmoid, key } from '@probdl/tensor-backend';
 import { expectNoLeaks } from '@probdl/vitest-config/matchers';
 import { generalizedGaussNewton, guideKhat, laplace } from '../../src/index.js';
+import { logisticPrecision } from '../laplace/logistic-precision.js';
 
 // Laplace (second-order autodiff and the GGN) and guideKhat's device part on every backend
 // (cpu, wasm, WebGPU): the practical's 7-point logistic regression, α = 0.75.
@@ -11,19 +12,6 @@ const X = [-2.700000047683716, -1.899999976158142, -1.2999999523162842, 0.699999
 const Y = [0, 0, 0, 1, 1, 1, 1];
 const ALPHA = 0.75;
 const W = [0.31, 1.38];
-
-function hostPrecision(): number[] {
-  const h = [ALPHA, 0, 0, ALPHA];
-  for (const xi of X) {
-    const p = 1 / (1 + Math.exp(-(Math.fround(W[0]!) + Math.fround(W[1]!) * xi)));
-    const s = p * (1 - p);
-    h[0]! += s;
-    h[1]! += s * xi;
-    h[2]! += s * xi;
-    h[3]! += s * xi * xi;
-  }
-  return h;
-}
 
 describe('laplace across backends', () => {
   it('autodiff Hessian and GGN equal the float64 precision Xᵀdiag(p(1−p))X + αI; guideKhat runs', async () => {
@@ -36,7 +24,7 @@ describe('laplace across backends', () => {
         return tf.sub(ll, tf.mul(0.5 * ALPHA, tf.sum(tf.square(w), 1)));
       });
     const w = tf.tensor1d(W);
-    const want = hostPrecision();
+    const want = logisticPrecision(X, W.map(Math.fround), ALPHA);
     const approx = await laplace(target, w);
     for (let i = 0; i < 4; i++) expect(Math.abs(approx.host.precision.data[i]! - want[i]!)).toBeLessThan(1e-4 * (1 + Math.abs(want[i]!)));
     const apply = (p: tf.Tensor, xs: tf.Tensor): tf.Tensor => tf.squeeze(tf.matMul(xs, tf.reshape(p, [2, 1])), [1]);

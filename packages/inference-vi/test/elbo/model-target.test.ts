@@ -1,22 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { Normal } from '@probdl/distributions';
-import { logDensity, type ModelContext } from '@probdl/model';
+import { logDensity } from '@probdl/model';
 import { adam } from '@probdl/optimizers';
 import { key, tree } from '@probdl/tensor-backend';
 import { elbo, fitVi, fullRankNormal, meanFieldNormal } from '../../src/index.js';
+import { X, Y, regression } from '../fixtures/regression-model.js';
 
 // A @probdl/model log density as the ELBO's target: y ~ N(a + b x, 1), a, b ~ N(0, 1). Its position is
 // [a, b] (sites in run order, both unconstrained), batched as [S, 2] → [S].
-const X = [-1, -0.5, 0, 0.5, 1, 1.5];
-const Y = [-2.1, -1.2, 0.2, 0.9, 2.2, 2.8];
-
-function regression(ctx: ModelContext, x: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  const a = ctx.sample('a', new Normal({ loc: 0, scale: 1 }));
-  const b = ctx.sample('b', new Normal({ loc: 0, scale: 1 }));
-  const col = (t: tf.Tensor): tf.Tensor => tf.expandDims(t, -1);
-  return ctx.plate('data', x.shape[0]!, () => ctx.sample('y', new Normal({ loc: tf.add(col(a), tf.mul(col(b), x)), scale: 1, validateArgs: false }), { obs: y }));
-}
 
 /** The same joint written by hand, `[S, 2]` → `[S]`. */
 function handWritten(z: tf.Tensor): tf.Tensor {

@@ -6,6 +6,7 @@ import { logSigmoid } from '@probdl/tensor-backend';
 import { expectNoLeaks } from '@probdl/vitest-config/matchers';
 import { loadReference } from '@probdl/vitest-config/reference';
 import { findMap, generalizedGaussNewton, laplace } from '../../src/index.js';
+import { logisticPrecision } from './logistic-precision.js';
 
 // The Indaba 2022 practical's logistic regression (cell 81, case logistic_map_alpha0.75): classification
 // data, affine basis [1, x], objective −(Σ sigmoid_BCE(Xw, y) + ½α‖w‖²), α = 0.75, optax.adam(1e-2,
@@ -30,19 +31,9 @@ function objective(x: tf.Tensor, y: tf.Tensor): (w: tf.Tensor) => tf.Tensor {
     });
 }
 
-/** The exact negative Hessian Xᵀ diag(p(1−p)) X + αI in float64 at w. */
+/** The exact negative Hessian Xᵀ diag(p(1−p)) X + αI in float64 at w, on the practical's data. */
 function hostPrecision(w: readonly number[]): number[] {
-  const { x } = indabaValues('classification');
-  const h = [ALPHA, 0, 0, ALPHA];
-  for (const xi of x) {
-    const p = 1 / (1 + Math.exp(-(w[0]! + w[1]! * xi)));
-    const s = p * (1 - p);
-    h[0]! += s;
-    h[1]! += s * xi;
-    h[2]! += s * xi;
-    h[3]! += s * xi * xi;
-  }
-  return h;
+  return logisticPrecision(indabaValues('classification').x, w, ALPHA);
 }
 
 describe.skipIf(mapCase === undefined)('findMap reproduces the practical (logistic_map_alpha0.75)', () => {

@@ -1,24 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { Normal } from '@probdl/distributions';
-import { logDensity, type ModelContext } from '@probdl/model';
+import { logDensity } from '@probdl/model';
 import { adam } from '@probdl/optimizers';
 import { findMap, laplace } from '../../src/index.js';
+import { X, Y, regression } from '../fixtures/regression-model.js';
 
 // A @probdl/model log density (a LogDensityModel) as the target of findMap and laplace:
 // y ~ N(a + b x, 1), a, b ~ N(0, 1), position [a, b]. The posterior is Gaussian with precision
 // A = I + ΦᵀΦ (Φ = [1, x]) and mean A⁻¹Φᵀy; the evidence is N(y | 0, I + ΦΦᵀ), computed here in
 // float64 through the 2 × 2 form: −N/2 log 2π − ½‖y − Φμ‖² − ½‖μ‖² − ½ log det A.
-const X = [-1, -0.5, 0, 0.5, 1, 1.5];
-const Y = [-2.1, -1.2, 0.2, 0.9, 2.2, 2.8];
-
-function regression(ctx: ModelContext, x: tf.Tensor, y: tf.Tensor): tf.Tensor {
-  const a = ctx.sample('a', new Normal({ loc: 0, scale: 1 }));
-  const b = ctx.sample('b', new Normal({ loc: 0, scale: 1 }));
-  const col = (t: tf.Tensor): tf.Tensor => tf.expandDims(t, -1);
-  return ctx.plate('data', x.shape[0]!, () => ctx.sample('y', new Normal({ loc: tf.add(col(a), tf.mul(col(b), x)), scale: 1, validateArgs: false }), { obs: y }));
-}
-
 describe('laplace of a @probdl/model log density', () => {
   it('findMap + laplace give the exact Gaussian posterior and evidence', async () => {
     const x = tf.tensor1d(X);

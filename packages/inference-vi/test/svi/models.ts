@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { HalfNormal, Normal } from '@probdl/distributions';
 import type { ModelContext } from '@probdl/model';
 import { key, random, split } from '@probdl/tensor-backend';
+import * as vi from '../../src/index.js';
 
 /** A scalar site `[...batch]` as `[...batch, 1]`, to broadcast against data `[N]` (the model package's batch rule). */
 const col = (t: tf.Tensor): tf.Tensor => tf.expandDims(t, -1);
@@ -14,6 +15,18 @@ export function lineModel(ctx: ModelContext, x: tf.Tensor, y?: tf.Tensor): void 
   const w = ctx.sample('w', new Normal({ loc: 0, scale: 1 }));
   const b = ctx.sample('b', new Normal({ loc: 0, scale: 1 }));
   ctx.plate('data', x.shape[0]!, () => ctx.sample('y', new Normal({ loc: tf.add(tf.mul(col(w), x), col(b)), scale: LINE_NOISE, validateArgs: false }), { obs: y }));
+}
+
+/** A fresh instance of every autoguide on {@link lineModel} (the low-rank one with rank 1). */
+export function lineAutoGuides(): vi.AutoGuide<any, [tf.Tensor, tf.Tensor]>[] {
+  return [
+    vi.autoDelta(lineModel),
+    vi.autoNormal(lineModel),
+    vi.autoDiagonalNormal(lineModel),
+    vi.autoMultivariateNormal(lineModel),
+    vi.autoLowRankMultivariateNormal(lineModel, { rank: 1 }),
+    vi.autoLaplaceApproximation(lineModel),
+  ];
 }
 
 /** Data for {@link lineModel}: 20 points, y = 1.5 x − 0.5 + noise (fixed key). Host copies for the exact posterior. */

@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { Bernoulli, Independent } from '@probdl/distributions';
-import { buildOwning, checkEventShape, checkFeatures, fmtShape, resolveValidate, sizeOf } from './internal/head-utils.js';
-import type { Head, HeadApplyOptions, HeadOptions } from './types.js';
+import { Bernoulli, type Independent } from '@probdl/distributions';
+import { independentHead, independentParamsSize } from './internal/independent-head.js';
+import type { Head, HeadOptions } from './types.js';
 
 /**
  * TFP's `IndependentBernoulli`: features `[...batch, n]` (n = prod(eventShape)) are the logits,
@@ -9,23 +8,6 @@ import type { Head, HeadApplyOptions, HeadOptions } from './types.js';
  * `independentBernoulli.paramsSize(eventShape)` gives n.
  */
 export function independentBernoulli(eventShape: readonly number[] | number = [], options: HeadOptions = {}): Head<Independent> {
-  const event = checkEventShape('independentBernoulli', 'eventShape', eventShape);
-  const n = sizeOf(event);
-  const label = `independentBernoulli(${fmtShape(event)})`;
-  return {
-    kind: 'IndependentBernoulli',
-    eventShape: event,
-    paramsSize: n,
-    apply(features: tf.Tensor, applyOptions?: HeadApplyOptions): Independent {
-      const batch = checkFeatures(label, features, n);
-      const validateArgs = resolveValidate(options.validateArgs, applyOptions);
-      const logits = tf.reshape(features, [...batch, ...event]);
-      return buildOwning(
-        [logits],
-        () => new Independent({ distribution: new Bernoulli({ logits, validateArgs }), reinterpretedBatchNdims: event.length, validateArgs }),
-      );
-    },
-  };
+  return independentHead('independentBernoulli', 'IndependentBernoulli', eventShape, options, (logits, validateArgs) => new Bernoulli({ logits, validateArgs }));
 }
-independentBernoulli.paramsSize = (eventShape: readonly number[] | number): number =>
-  sizeOf(checkEventShape('independentBernoulli.paramsSize', 'eventShape', eventShape));
+independentBernoulli.paramsSize = (eventShape: readonly number[] | number): number => independentParamsSize('independentBernoulli', eventShape);

@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { Independent, Poisson } from '@probdl/distributions';
-import { buildOwning, checkEventShape, checkFeatures, fmtShape, resolveValidate, sizeOf } from './internal/head-utils.js';
-import type { Head, HeadApplyOptions, HeadOptions } from './types.js';
+import { Poisson, type Independent } from '@probdl/distributions';
+import { independentHead, independentParamsSize } from './internal/independent-head.js';
+import type { Head, HeadOptions } from './types.js';
 
 /**
  * TFP's `IndependentPoisson`: features `[...batch, n]` (n = prod(eventShape)) are log rates
@@ -10,23 +9,6 @@ import type { Head, HeadApplyOptions, HeadOptions } from './types.js';
  * `independentPoisson.paramsSize(eventShape)` gives n.
  */
 export function independentPoisson(eventShape: readonly number[] | number = [], options: HeadOptions = {}): Head<Independent> {
-  const event = checkEventShape('independentPoisson', 'eventShape', eventShape);
-  const n = sizeOf(event);
-  const label = `independentPoisson(${fmtShape(event)})`;
-  return {
-    kind: 'IndependentPoisson',
-    eventShape: event,
-    paramsSize: n,
-    apply(features: tf.Tensor, applyOptions?: HeadApplyOptions): Independent {
-      const batch = checkFeatures(label, features, n);
-      const validateArgs = resolveValidate(options.validateArgs, applyOptions);
-      const logRate = tf.reshape(features, [...batch, ...event]);
-      return buildOwning(
-        [logRate],
-        () => new Independent({ distribution: new Poisson({ logRate, validateArgs }), reinterpretedBatchNdims: event.length, validateArgs }),
-      );
-    },
-  };
+  return independentHead('independentPoisson', 'IndependentPoisson', eventShape, options, (logRate, validateArgs) => new Poisson({ logRate, validateArgs }));
 }
-independentPoisson.paramsSize = (eventShape: readonly number[] | number): number =>
-  sizeOf(checkEventShape('independentPoisson.paramsSize', 'eventShape', eventShape));
+independentPoisson.paramsSize = (eventShape: readonly number[] | number): number => independentParamsSize('independentPoisson', eventShape);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { foldIn, type PRNGKey, type Tree } from '@probdl/tensor-backend';
+import { foldIn, tree, type PRNGKey, type Tree } from '@probdl/tensor-backend';
 import type { ApplyOptions, Module, NamedModule, StatefulOutput } from '../core/module.js';
 
 /**
@@ -88,6 +88,25 @@ export function runChild(child: NamedModule, params: Tree, x: tf.Tensor, options
     return r.output;
   }
   return child.module.apply(p, x, opts);
+}
+
+/**
+ * The params of a container: child i initialised with `foldIn(key, i)` at `inputShape`, or, when
+ * `chained`, at the previous child's output shape. If a child throws, what was made is freed.
+ */
+export function initChildren(children: readonly NamedModule[], key: PRNGKey, inputShape: readonly number[], chained: boolean): Tree {
+  const params: Record<string, Tree> = {};
+  try {
+    let shape: number[] = [...inputShape];
+    children.forEach((c, i) => {
+      params[c.name] = c.module.init(foldIn(key, i), chained ? shape : inputShape);
+      if (chained) shape = c.module.outputShape(shape);
+    });
+  } catch (e) {
+    tree.dispose(params);
+    throw e;
+  }
+  return params;
 }
 
 /** The initial state of a container: the entries of its stateful children (stateless ones contribute nothing). */

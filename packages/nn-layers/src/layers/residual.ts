@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { foldIn, tree, type PRNGKey, type Tree } from '@probdl/tensor-backend';
+import type { PRNGKey, Tree } from '@probdl/tensor-backend';
 import type { ApplyOptions, Module, NamedModule, StatefulApplyOptions, StatefulOutput } from '../core/module.js';
 import { denseOp } from '../dense/dense-op.js';
 import { lecunNormal } from '../initializers/variance-scaling.js';
-import { checkModule, containerWiring, initChildState, isStateful, nameChildren, runChild, sumChildKl } from './container.js';
+import { checkModule, containerWiring, initChildren, initChildState, isStateful, nameChildren, runChild, sumChildKl } from './container.js';
 import { fmtShape } from './internal/checks.js';
 
 /** Options of {@link residual}. */
@@ -87,16 +87,7 @@ export function residual(module: Module, options: ResidualOptions = {}): Module 
     children,
     init(key: PRNGKey, inputShape: readonly number[]): Tree {
       shapeOf(inputShape, 'init');
-      const params: Record<string, Tree> = {};
-      try {
-        children.forEach((c, i) => {
-          params[c.name] = c.module.init(foldIn(key, i), inputShape);
-        });
-      } catch (e) {
-        tree.dispose(params);
-        throw e;
-      }
-      return params;
+      return initChildren(children, key, inputShape, false);
     },
     apply(params: Tree, x: tf.Tensor, options: ApplyOptions = {}): tf.Tensor {
       return tf.tidy(() => run(params, x, options, false, 'apply').output);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { foldIn, tree, type PRNGKey, type Tree } from '@probdl/tensor-backend';
+import type { PRNGKey, Tree } from '@probdl/tensor-backend';
 import type { ApplyOptions, Module, StatefulApplyOptions, StatefulOutput } from '../core/module.js';
-import { checkModule, containerWiring, initChildState, isStateful, nameChildren, runChild, sumChildKl } from './container.js';
+import { checkModule, containerWiring, initChildren, initChildState, isStateful, nameChildren, runChild, sumChildKl } from './container.js';
 
 /**
  * Modules applied one after the other, as Flax's `nn.Sequential`.
@@ -49,18 +49,7 @@ export function buildSequential(kind: string, where: string, modules: readonly M
     kind,
     children,
     init(key: PRNGKey, inputShape: readonly number[]): Tree {
-      const params: Record<string, Tree> = {};
-      try {
-        let shape: number[] = [...inputShape];
-        children.forEach((c, i) => {
-          params[c.name] = c.module.init(foldIn(key, i), shape);
-          shape = c.module.outputShape(shape);
-        });
-      } catch (e) {
-        tree.dispose(params);
-        throw e;
-      }
-      return params;
+      return initChildren(children, key, inputShape, true);
     },
     apply(params: Tree, x: tf.Tensor, options: ApplyOptions = {}): tf.Tensor {
       return tf.tidy(() => run(params, x, options, false, 'apply').output);

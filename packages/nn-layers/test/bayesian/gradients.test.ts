@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { key } from '@probdl/tensor-backend';
 import { describe, it } from 'vitest';
 import { denseFlipout, denseLocalReparameterization, denseReparameterization } from '../../src/bayesian/index.js';
-import { expectTreeGradientsMatchHost, hostPreActivation, redraw, type LayerType } from './host.js';
+import { expectTreeGradientsMatchHost } from '../helpers/finite-difference.js';
+import { hostPreActivation, redraw, type LayerType } from './host.js';
 
 const N = 4, IN = 3, OUT = 2;
 const X = Float64Array.from([0.8, -1.2, 0.5, -0.3, 0.9, 1.5, 1.1, 0.2, -0.7, 0.4, -0.5, 0.6]);

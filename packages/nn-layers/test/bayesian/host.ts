@@ -1,8 +1,6 @@
 // Float64 host references for the Bayesian layer tests.
 import type * as tf from '@tensorflow/tfjs-core';
-import * as tfc from '@tensorflow/tfjs-core';
-import { random, split, valueAndGrad, type PRNGKey } from '@probdl/tensor-backend';
-import { finiteDifferenceGradients } from '../helpers/finite-difference.js';
+import { random, split, type PRNGKey } from '@probdl/tensor-backend';
 
 export type LayerType = 'reparameterization' | 'flipout' | 'localReparameterization';
 
@@ -99,26 +97,4 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, ato
     const err = Math.abs(got[i]! - want[i]!);
     if (!(err <= atol + rtol * Math.abs(want[i]!))) throw new Error(`${what}: element ${i}: ${got[i]} vs ${want[i]} (|err| ${err.toExponential(2)})`);
   }
-}
-
-/**
- * expectGradientsMatchHost with tensor-backend's valueAndGrad instead of tf.grads: tfjs's own
- * tape has no gradient for the comparisons inside `tf.where` that stable formulas use (the KL
- * table's numerics), which valueAndGrad handles. Same tolerance rule: |g − g_ref| ≤ atol + rtol·|g_ref|.
- */
-export async function expectTreeGradientsMatchHost(
-  deviceFn: (xs: tf.Tensor[]) => tf.Scalar,
-  hostFn: (inputs: Float64Array[]) => number,
-  inputs: readonly { values: Float64Array; shape: number[] }[],
-  tol: { rtol?: number; atol?: number } = {},
-): Promise<void> {
-  const rtol = tol.rtol ?? 2e-3;
-  const atol = tol.atol ?? 2e-4;
-  const tensors = inputs.map((i) => tfc.tensor(Float32Array.from(i.values), i.shape));
-  const rounded = inputs.map((i) => Float64Array.from(Float32Array.from(i.values)));
-  const [value, grads] = valueAndGrad((xs: tf.Tensor[]) => deviceFn(xs))(tensors);
-  const got = await Promise.all(grads.map(async (g) => Float64Array.from(await g.data())));
-  tfc.dispose([value, ...tensors, ...grads]);
-  const want = finiteDifferenceGradients(hostFn, rounded);
-  want.forEach((w, k) => expectClose(got[k]!, w, atol, rtol, `gradient of input ${k}`));
 }

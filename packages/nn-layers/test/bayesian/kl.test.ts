@@ -3,7 +3,8 @@ import { Categorical, Distribution, Independent, Laplace, MixtureSameFamily, Nor
 import { key, random, split, type PRNGKey } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
 import { denseFlipout, denseLocalReparameterization, denseReparameterization, type BayesianDenseParams } from '../../src/bayesian/index.js';
-import { expectTreeGradientsMatchHost, f64, klNormal64, softplus64 } from './host.js';
+import { expectTreeGradientsMatchHost } from '../helpers/finite-difference.js';
+import { f64, klNormal64, softplus64 } from './host.js';
 
 const IN = 3;
 const OUT = 2;

@@ -1,9 +1,19 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { independentNormal, mixtureNormal, multivariateNormalTriL } from '../../src/heads/index.js';
-import { negativeLogLikelihood } from '../../src/losses/index.js';
+import { independentNormal, mixtureNormal, multivariateNormalTriL, type Head } from '../../src/heads/index.js';
+import { negativeLogLikelihood, type ScalarLossOptions } from '../../src/losses/index.js';
 import { expectGradientsMatchHost } from '../helpers/finite-difference.js';
 import { mixtureNormalLogProb, normalLogPdf, softplus, values } from './host.js';
+
+/** `f ↦ negativeLogLikelihood(head.apply(f), y, options)`, disposing the distribution it builds. */
+function headNll(head: Head, y: tf.Tensor, options?: ScalarLossOptions): (f: tf.Tensor) => tf.Scalar {
+  return (f) => {
+    const d = head.apply(f);
+    const nll = negativeLogLikelihood(d, y, options);
+    d.dispose();
+    return nll;
+  };
+}
 
 // d NLL(head.apply(features), y) / d features against central differences of a float64 host NLL.
 describe('gradients of negativeLogLikelihood(head.apply(features), y) wrt features', () => {
@@ -16,12 +26,7 @@ describe('gradients of negativeLogLikelihood(head.apply(features), y) wrt featur
     const y = tf.tensor2d(yv, [rows, 1]);
     const head = mixtureNormal(k, [1]);
     await expectGradientsMatchHost(
-      (f) => {
-        const d = head.apply(f);
-        const nll = negativeLogLikelihood(d, y);
-        d.dispose();
-        return nll;
-      },
+      headNll(head, y),
       ([f]) => -yv.reduce((s, v, r) => s + mixtureNormalLogProb(f!.subarray(r * ps, (r + 1) * ps), [v], k, 1), 0) / rows,
       [{ values: p, shape: [rows, ps] }],
     );
@@ -38,12 +43,7 @@ describe('gradients of negativeLogLikelihood(head.apply(features), y) wrt featur
     const y = tf.tensor(Float32Array.from(yv), [rows, n]);
     const head = mixtureNormal(k, [n]);
     await expectGradientsMatchHost(
-      (f) => {
-        const d = head.apply(f);
-        const nll = negativeLogLikelihood(d, y, { reduction: 'sum' });
-        d.dispose();
-        return nll;
-      },
+      headNll(head, y, { reduction: 'sum' }),
       ([f]) => -Array.from({ length: rows }, (_, r) => mixtureNormalLogProb(f!.subarray(r * ps, (r + 1) * ps), yv.subarray(r * n, (r + 1) * n), k, n)).reduce((a, b) => a + b, 0),
       [{ values: p, shape: [rows, ps] }],
     );
@@ -57,12 +57,7 @@ describe('gradients of negativeLogLikelihood(head.apply(features), y) wrt featur
     const y = tf.tensor(Float32Array.from(yv), [...batch, 2]);
     const head = independentNormal([2]);
     await expectGradientsMatchHost(
-      (f) => {
-        const d = head.apply(f);
-        const nll = negativeLogLikelihood(d, y);
-        d.dispose();
-        return nll;
-      },
+      headNll(head, y),
       ([f]) => {
         let s = 0;
         for (let b = 0; b < 4; b++) for (let e = 0; e < 2; e++) s -= normalLogPdf(yv[b * 2 + e]!, f![b * 4 + e]!, 1e-5 + softplus(f![b * 4 + 2 + e]!));
@@ -80,12 +75,7 @@ describe('gradients of negativeLogLikelihood(head.apply(features), y) wrt featur
     const y = tf.tensor2d([[1000], [-1000], [0], [1e-3]]);
     const head = mixtureNormal(k, [1]);
     const [value, g] = tf.tidy(() => {
-      const { value: v, grads } = tf.valueAndGrads((x: tf.Tensor) => {
-        const d = head.apply(x);
-        const nll = negativeLogLikelihood(d, y);
-        d.dispose();
-        return nll;
-      })([f]);
+      const { value: v, grads } = tf.valueAndGrads(headNll(head, y))([f]);
       return [v, grads[0]!];
     });
     expect(Number.isFinite((await value.data())[0])).toBe(true);
@@ -103,12 +93,7 @@ describe('gradients of negativeLogLikelihood(head.apply(features), y) wrt featur
     const y = tf.tensor2d(yv, [2, dim]);
     const head = multivariateNormalTriL(dim);
     await expectGradientsMatchHost(
-      (f) => {
-        const d = head.apply(f);
-        const nll = negativeLogLikelihood(d, y);
-        d.dispose();
-        return nll;
-      },
+      headNll(head, y),
       ([f]) => {
         let s = 0;
         for (let b = 0; b < 2; b++) {

@@ -2,28 +2,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Normal } from '@probdl/distributions';
 import { key } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
-import {
-  categorical,
-  distributionLambda,
-  independentBernoulli,
-  independentNormal,
-  independentPoisson,
-  mixtureNormal,
-  mixtureSameFamily,
-  multivariateNormalTriL,
-  type Head,
-} from '../../src/heads/index.js';
+import * as h from '../../src/heads/index.js';
 import { values } from './host.js';
 
-const heads: [string, Head][] = [
-  ['independentNormal', independentNormal([2, 2])],
-  ['independentBernoulli', independentBernoulli([3])],
-  ['independentPoisson', independentPoisson([2])],
-  ['categorical', categorical(4)],
-  ['multivariateNormalTriL', multivariateNormalTriL(3)],
-  ['mixtureNormal', mixtureNormal(3, [1])],
-  ['mixtureSameFamily', mixtureSameFamily(2, multivariateNormalTriL(2))],
-  ['distributionLambda', distributionLambda((f) => new Normal({ loc: tf.sum(f, -1), scale: tf.exp(tf.mean(f, -1)) }), { paramsSize: 3, eventShape: [] })],
+const heads: [string, h.Head][] = [
+  ['independentNormal', h.independentNormal([2, 2])],
+  ['independentBernoulli', h.independentBernoulli([3])],
+  ['independentPoisson', h.independentPoisson([2])],
+  ['categorical', h.categorical(4)],
+  ['multivariateNormalTriL', h.multivariateNormalTriL(3)],
+  ['mixtureNormal', h.mixtureNormal(3, [1])],
+  ['mixtureSameFamily', h.mixtureSameFamily(2, h.multivariateNormalTriL(2))],
+  ['distributionLambda', h.distributionLambda((f) => new Normal({ loc: tf.sum(f, -1), scale: tf.exp(tf.mean(f, -1)) }), { paramsSize: 3, eventShape: [] })],
 ];
 
 describe('no leaks', () => {
@@ -47,7 +37,7 @@ describe('no leaks', () => {
   }
 
   it('a head whose construction fails (validateArgs) frees what it made', () => {
-    const head = distributionLambda((f) => new Normal({ loc: 0, scale: tf.sub(tf.sum(f), 10), validateArgs: true }), { paramsSize: 2, eventShape: [] });
+    const head = h.distributionLambda((f) => new Normal({ loc: 0, scale: tf.sub(tf.sum(f), 10), validateArgs: true }), { paramsSize: 2, eventShape: [] });
     const f = tf.zeros([2]);
     const before = tf.memory().numTensors;
     expect(() => head.apply(f)).toThrow(/scale/);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
+import { valueAndGrad } from '@probdl/tensor-backend';
 
 /**
  * Central finite differences of a float64 host function: the reference that device gradients
@@ -22,23 +23,26 @@ export function finiteDifferenceGradients(f: (inputs: Float64Array[]) => number,
   });
 }
 
+type HostInputs = readonly { values: Float64Array; shape: number[] }[];
+type Tolerance = { rtol?: number; atol?: number };
+
 /**
- * Checks the tfjs gradient of `deviceFn` (a scalar of tensors) against finite differences of
- * `hostFn` (the same function in float64 on the host) at `inputs` (values + shapes). The tolerance
- * is float32's: |g − g_ref| ≤ atol + rtol·|g_ref|.
+ * The comparison both checks below share: builds float32 tensors from `inputs`, takes their
+ * gradients with `gradientsAt`, and compares each element with finite differences of `hostFn`
+ * (evaluated at the float32-rounded inputs): |g − g_ref| ≤ atol + rtol·|g_ref|.
  */
-export async function expectGradientsMatchHost(
-  deviceFn: (...xs: tf.Tensor[]) => tf.Scalar,
+async function expectDeviceGradientsMatchHost(
+  gradientsAt: (tensors: tf.Tensor[]) => tf.Tensor[],
   hostFn: (inputs: Float64Array[]) => number,
-  inputs: readonly { values: Float64Array; shape: number[] }[],
-  tol: { rtol?: number; atol?: number } = {},
+  inputs: HostInputs,
+  tol: Tolerance,
 ): Promise<void> {
   const rtol = tol.rtol ?? 2e-3;
   const atol = tol.atol ?? 2e-4;
   const tensors = inputs.map((i) => tf.tensor(Float32Array.from(i.values), i.shape));
   // Evaluate the host reference at the float32-rounded inputs the device sees.
   const rounded = inputs.map((i) => Float64Array.from(Float32Array.from(i.values)));
-  const grads = tf.grads((...xs: tf.Tensor[]) => deviceFn(...xs))(tensors);
+  const grads = gradientsAt(tensors);
   const got = await Promise.all(grads.map(async (g) => Float64Array.from(await g.data())));
   tf.dispose([...tensors, ...grads]);
   const want = finiteDifferenceGradients(hostFn, rounded);
@@ -52,4 +56,41 @@ export async function expectGradientsMatchHost(
       }
     }
   });
+}
+
+/**
+ * Checks the tfjs gradient of `deviceFn` (a scalar of tensors) against finite differences of
+ * `hostFn` (the same function in float64 on the host) at `inputs` (values + shapes). The tolerance
+ * is float32's: |g − g_ref| ≤ atol + rtol·|g_ref|.
+ */
+export async function expectGradientsMatchHost(
+  deviceFn: (...xs: tf.Tensor[]) => tf.Scalar,
+  hostFn: (inputs: Float64Array[]) => number,
+  inputs: HostInputs,
+  tol: Tolerance = {},
+): Promise<void> {
+  await expectDeviceGradientsMatchHost((tensors) => tf.grads((...xs: tf.Tensor[]) => deviceFn(...xs))(tensors), hostFn, inputs, tol);
+}
+
+/**
+ * expectGradientsMatchHost with tensor-backend's valueAndGrad instead of tf.grads: tfjs's own
+ * tape has no gradient for the comparisons inside `tf.where` that stable formulas use (the KL
+ * table's numerics), which valueAndGrad handles. Same tolerance rule: |g − g_ref| ≤ atol + rtol·|g_ref|.
+ */
+export async function expectTreeGradientsMatchHost(
+  deviceFn: (xs: tf.Tensor[]) => tf.Scalar,
+  hostFn: (inputs: Float64Array[]) => number,
+  inputs: HostInputs,
+  tol: Tolerance = {},
+): Promise<void> {
+  await expectDeviceGradientsMatchHost(
+    (tensors) => {
+      const [value, grads] = valueAndGrad((xs: tf.Tensor[]) => deviceFn(xs))(tensors);
+      value.dispose();
+      return grads;
+    },
+    hostFn,
+    inputs,
+    tol,
+  );
 }

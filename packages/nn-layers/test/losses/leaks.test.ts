@@ -1,18 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Normal } from '@probdl/distributions';
 import { describe, expect, it } from 'vitest';
-import {
-  meanAbsoluteError,
-  meanSquaredError,
-  negativeLogLikelihood,
-  sigmoidBinaryCrossEntropy,
-  softmaxCrossEntropy,
-  softmaxCrossEntropyWithIntegerLabels,
-  type Reduction,
-} from '../../src/losses/index.js';
+import * as losses from '../../src/losses/index.js';
 
 describe('losses leak nothing', () => {
-  const reductions: Reduction[] = ['mean', 'sum', 'none'];
+  const reductions: losses.Reduction[] = ['mean', 'sum', 'none'];
   it('for every loss and reduction (the result is the only new tensor), int inputs included', () => {
     const a = tf.tensor2d([[1, 2, 3], [4, 5, 6]]);
     const b = tf.tensor2d([[0, 1, 0], [1, 0, 1]]);
@@ -22,20 +14,20 @@ describe('losses leak nothing', () => {
     const before = tf.memory().numTensors;
     for (const reduction of reductions) {
       const outs = [
-        meanSquaredError(a, b, { reduction }),
-        meanAbsoluteError(a, bInt, { reduction }),
-        sigmoidBinaryCrossEntropy(a, bInt, { reduction }),
-        softmaxCrossEntropy(a, b, { reduction }),
-        softmaxCrossEntropyWithIntegerLabels(a, labels, { reduction }),
-        negativeLogLikelihood(d, a, { reduction }),
+        losses.meanSquaredError(a, b, { reduction }),
+        losses.meanAbsoluteError(a, bInt, { reduction }),
+        losses.sigmoidBinaryCrossEntropy(a, bInt, { reduction }),
+        losses.softmaxCrossEntropy(a, b, { reduction }),
+        losses.softmaxCrossEntropyWithIntegerLabels(a, labels, { reduction }),
+        losses.negativeLogLikelihood(d, a, { reduction }),
       ];
       expect(tf.memory().numTensors).toBe(before + outs.length);
       tf.dispose(outs);
       expect(tf.memory().numTensors).toBe(before);
     }
     // Errors allocate nothing.
-    expect(() => meanSquaredError(a, labels)).toThrow();
-    expect(() => negativeLogLikelihood(d, labels)).toThrow();
+    expect(() => losses.meanSquaredError(a, labels)).toThrow();
+    expect(() => losses.negativeLogLikelihood(d, labels)).toThrow();
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([a, b, bInt, labels, (d as Normal).loc]);
     d.dispose();

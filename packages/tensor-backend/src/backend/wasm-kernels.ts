@@ -30,7 +30,7 @@ function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; attrs: tf.Nam
     if (s < 0 || s >= numSegments) continue;
     const src = i * inner;
     const dst = s * inner;
-    for (let j = 0; j < inner; j++) outVals[dst + j] += xVals[src + j]!;
+    for (let j = 0; j < inner; j++) outVals[dst + j] = outVals[dst + j]! + xVals[src + j]!;
   }
   return out;
 }

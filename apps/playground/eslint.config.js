@@ -1,0 +1,3 @@
+import { probdlEslint } from '@probdl/eslint-config';
+
+export default probdlEslint({ name: 'playground', kind: 'app' });
