@@ -25,6 +25,8 @@ export interface StudyOptions {
   readonly sections: SectionName[];
   /** Print the sections' numbers (false: silent). */
   readonly verbose: boolean;
+  /** Reuse the sections an earlier run with the same settings finished (their checkpoints in `<out>/checkpoints`). */
+  readonly resume: boolean;
 }
 
 /** A bad command line: the message names the flag. The CLI prints it with the usage and exits 2. */
@@ -44,6 +46,8 @@ Options:
   --backend NAME     auto (default: wasm, else cpu), webgpu, wasm or cpu
   --quick            a small configuration (fewer steps, draws and chains) for tests and CI
   --sections LIST    a subset, by number or name, comma-separated (e.g. 1,2,vi); default all
+  --resume           reuse the sections an interrupted run with the same settings
+                     finished (checkpoints in DIR/checkpoints); run only the rest
   --quiet            print nothing but errors
   -h, --help         this text
 `;
@@ -77,6 +81,7 @@ export function parseCliArgs(argv: readonly string[]): StudyOptions | { help: tr
         quick: { type: 'boolean' },
         sections: { type: 'string' },
         quiet: { type: 'boolean' },
+        resume: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -96,5 +101,5 @@ export function parseCliArgs(argv: readonly string[]): StudyOptions | { help: tr
   const out = str('out') ?? './bayesian-regression-report';
   if (out.trim() === '') throw new UsageError('--out must name a folder, got an empty string');
   const sections = str('sections') === undefined ? SECTIONS.map((s) => s.name) : parseSections(str('sections')!);
-  return { backend: backend as BackendChoice, out, seed, quick: values.quick === true, sections, verbose: values.quiet !== true };
+  return { backend: backend as BackendChoice, out, seed, quick: values.quick === true, sections, verbose: values.quiet !== true, resume: values.resume === true };
 }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { foldIn, initBackend, key, type BackendName } from '@probdl/tensor-backend';
 import { SECTIONS, type SectionName, type StudyOptions } from './args.js';
 import { writeFileAtomic } from './atomic.js';
+import { fingerprintOf, loadCheckpoint, saveCheckpoint, type SectionCheckpoint } from './checkpoint.js';
 import { loadPracticalInputs, type PracticalInputs, type Section } from './common.js';
 import { renderSvg } from './plots.js';
 import { reportHtml, type ReportSection } from './report.js';
@@ -78,14 +79,26 @@ export async function runStudy(options: StudyOptions, print: (line: string) => v
       print(`[${meta.n} ${name}] ${line}`);
     };
     print(`\n== ${meta.n}. ${meta.title}`);
-    const t0 = performance.now();
-    const result = await RUNNERS[name]({ quick: options.quick, seed: options.seed, key: foldIn(root, meta.n), reference: inputs, print: sectionPrint });
-    const seconds = (performance.now() - t0) / 1000;
-    for (const f of result.figures) await writeFileAtomic(join(out, f.file), await renderSvg(f.spec));
-    metrics.sections[name] = result.metrics;
+    const fingerprint = fingerprintOf({ seed: options.seed, quick: options.quick, backend, practicalInputs: metrics.config.practicalInputs });
+    const saved = options.resume ? await loadCheckpoint(out, name, fingerprint) : undefined;
+    let done: SectionCheckpoint;
+    if (saved !== undefined) {
+      // Finished by an earlier run with the same settings: its numbers and figures, not a second run.
+      for (const line of saved.lines) sectionPrint(line);
+      print('(from the checkpoint of an earlier run)');
+      done = saved;
+    } else {
+      const t0 = performance.now();
+      const result = await RUNNERS[name]({ quick: options.quick, seed: options.seed, key: foldIn(root, meta.n), reference: inputs, print: sectionPrint });
+      done = { fingerprint, lines, metrics: result.metrics, figures: result.figures, notes: result.notes, seconds: (performance.now() - t0) / 1000 };
+    }
+    for (const f of done.figures) await writeFileAtomic(join(out, f.file), await renderSvg(f.spec));
+    if (saved === undefined) await saveCheckpoint(out, name, done);
+    const seconds = done.seconds;
+    metrics.sections[name] = done.metrics;
     metrics.timings.push({ section: name, seconds });
-    metrics.notes.push(...result.notes);
-    pages.push({ n: meta.n, title: meta.title, lines, figures: result.figures, seconds });
+    metrics.notes.push(...done.notes);
+    pages.push({ n: meta.n, title: meta.title, lines: done.lines, figures: done.figures, seconds });
     print(`(${seconds.toFixed(1)} s)`);
   }
   await writeFileAtomic(join(out, 'metrics.json'), `${JSON.stringify(metrics, null, 1)}\n`);

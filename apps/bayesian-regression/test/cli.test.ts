@@ -23,7 +23,7 @@ describe('the command line', () => {
   });
 
   it('has the documented defaults and reads --sections by number or name, in study order', () => {
-    expect(parseCliArgs([])).toEqual({ backend: 'auto', out: './bayesian-regression-report', seed: 0, quick: false, sections: SECTIONS.map((s) => s.name), verbose: true });
+    expect(parseCliArgs([])).toEqual({ backend: 'auto', out: './bayesian-regression-report', seed: 0, quick: false, sections: SECTIONS.map((s) => s.name), verbose: true, resume: false });
     expect(parseSections('vi,1, 3')).toEqual(['ridge', 'fourier', 'vi']);
     expect(parseCliArgs(['--', '--quick', '--seed', '7'])).toMatchObject({ quick: true, seed: 7 });
   });
@@ -64,7 +64,7 @@ describe('the command line', () => {
   it('without the practical\'s S, u the Fourier section draws them from keys and says so', async () => {
     const lines: string[] = [];
     const out = join(dir, 'no-reference');
-    const r = await runStudy({ backend: 'cpu', out, seed: 3, quick: true, sections: ['fourier'], verbose: true }, (l) => lines.push(l), { dir: join(dir, 'nowhere') });
+    const r = await runStudy({ backend: 'cpu', out, seed: 3, quick: true, sections: ['fourier'], verbose: true, resume: false }, (l) => lines.push(l), { dir: join(dir, 'nowhere') });
     const s = r.metrics.sections.fourier!;
     expect(s.basisSource).toBe('keys');
     expect(Number.isFinite(s.fourierEvidence as number)).toBe(true);
