@@ -1,8 +1,4 @@
-import { parseArgs } from 'node:util';
-
-/** The backends a user may ask for; 'auto' tries wasm, then cpu (these models are tiny: WebGPU's dispatch cost would dominate). */
-export const BACKEND_CHOICES = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+import { UsageError, parseBackend, parseFlags, type BackendChoice } from '@probdl/app-kit';
 
 /** The sections in order: number, name, title. */
 export const SECTIONS = [
@@ -17,6 +13,7 @@ export const SECTIONS = [
 export type SectionName = (typeof SECTIONS)[number]['name'];
 
 export interface StudyOptions {
+  /** 'auto' tries wasm, then cpu (these models are tiny: WebGPU's dispatch cost would dominate). */
   readonly backend: BackendChoice;
   readonly out: string;
   readonly seed: number;
@@ -27,11 +24,6 @@ export interface StudyOptions {
   readonly verbose: boolean;
   /** Reuse the sections an earlier run with the same settings finished (their checkpoints in `<out>/checkpoints`). */
   readonly resume: boolean;
-}
-
-/** A bad command line: the message names the flag. The CLI prints it with the usage and exits 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export const USAGE = `Usage: pnpm start [options]     (apps/bayesian-regression)
@@ -67,31 +59,19 @@ export function parseSections(raw: string): SectionName[] {
 
 /** Parses and validates the command line; `{ help: true }` when help was asked for. */
 export function parseCliArgs(argv: readonly string[]): StudyOptions | { help: true } {
-  let values: Record<string, string | boolean | undefined>;
-  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        out: { type: 'string' },
-        seed: { type: 'string' },
-        backend: { type: 'string' },
-        quick: { type: 'boolean' },
-        sections: { type: 'string' },
-        quiet: { type: 'boolean' },
-        resume: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const values = parseFlags(argv, {
+    out: { type: 'string' },
+    seed: { type: 'string' },
+    backend: { type: 'string' },
+    quick: { type: 'boolean' },
+    sections: { type: 'string' },
+    quiet: { type: 'boolean' },
+    resume: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help === true) return { help: true };
   const str = (k: string): string | undefined => values[k] as string | undefined;
-  const backend = str('backend') ?? 'auto';
-  if (!(BACKEND_CHOICES as readonly string[]).includes(backend)) throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${backend}'`);
+  const backend = parseBackend(str('backend'));
   const rawSeed = str('seed');
   let seed = 0;
   if (rawSeed !== undefined) {
@@ -101,5 +81,5 @@ export function parseCliArgs(argv: readonly string[]): StudyOptions | { help: tr
   const out = str('out') ?? './bayesian-regression-report';
   if (out.trim() === '') throw new UsageError('--out must name a folder, got an empty string');
   const sections = str('sections') === undefined ? SECTIONS.map((s) => s.name) : parseSections(str('sections')!);
-  return { backend: backend as BackendChoice, out, seed, quick: values.quick === true, sections, verbose: values.quiet !== true, resume: values.resume === true };
+  return { backend, out, seed, quick: values.quick === true, sections, verbose: values.quiet !== true, resume: values.resume === true };
 }

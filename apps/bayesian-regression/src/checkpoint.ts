@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeFileAtomic } from '@probdl/app-kit';
 import type { SectionName } from './args.js';
-import { writeFileAtomic } from './atomic.js';
 import type { Figure } from './common.js';
 
 /** What a finished section leaves in `<out>/checkpoints/<name>.json`, so `--resume` need not run it again. */

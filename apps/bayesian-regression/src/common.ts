@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import type { TopLevelSpec } from 'vega-lite';
+import type { TopLevelSpec } from '@probdl/app-kit/plots';
 import type { PRNGKey } from '@probdl/tensor-backend';
 
 /** What every section gets. */

@@ -1,18 +1,6 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import { PLOT_CONFIG as config, VEGA_LITE_SCHEMA as SCHEMA, type TopLevelSpec } from '@probdl/app-kit/plots';
 
-/** A Vega-Lite spec rendered headless to SVG (Vega's SVG renderer, no browser, no canvas), as apps/cluster-mass does. */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
-
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const config = { font: 'DejaVu Sans, Helvetica, Arial, sans-serif', view: { stroke: '#ccc' }, axis: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14 } };
+// The specs are rendered to SVG by @probdl/app-kit/plots' renderSvg (Vega headless, no browser).
 
 /** One curve of a regression plot: a mean line and optionally a band [lo, hi]. */
 export interface Curve {

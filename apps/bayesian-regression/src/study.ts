@@ -1,11 +1,11 @@
 import { access, constants, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { foldIn, initBackend, key, type BackendName } from '@probdl/tensor-backend';
+import { writeFileAtomic } from '@probdl/app-kit';
+import { renderSvg } from '@probdl/app-kit/plots';
 import { SECTIONS, type SectionName, type StudyOptions } from './args.js';
-import { writeFileAtomic } from './atomic.js';
 import { fingerprintOf, loadCheckpoint, saveCheckpoint, type SectionCheckpoint } from './checkpoint.js';
 import { loadPracticalInputs, type PracticalInputs, type Section } from './common.js';
-import { renderSvg } from './plots.js';
 import { reportHtml, type ReportSection } from './report.js';
 import { ridgeSection } from './sections/s1-ridge.js';
 import { posteriorSection } from './sections/s2-posterior.js';

@@ -1,26 +1,15 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { expectUsageError, runMain, useTempDir } from '@probdl/app-kit/testing';
 import { SECTIONS, parseCliArgs, parseSections } from '../src/args.js';
 import { main } from '../src/cli.js';
 import { runStudy } from '../src/study.js';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, (s) => (out += s), (s) => (err += s));
-  return { code, out, err };
-}
+const run = (argv: string[]) => runMain(main, argv);
 
 describe('the command line', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'bayesian-regression-cli-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('bayesian-regression-cli-');
 
   it('has the documented defaults and reads --sections by number or name, in study order', () => {
     expect(parseCliArgs([])).toEqual({ backend: 'auto', out: './bayesian-regression-report', seed: 0, quick: false, sections: SECTIONS.map((s) => s.name), verbose: true, resume: false });
@@ -41,10 +30,7 @@ describe('the command line', () => {
     [['--seed'], /--seed/],
     [['stray'], /positional|stray/],
   ])('rejects %j with a message naming the flag and exit code 2', async (argv, message) => {
-    const { code, err } = await run(argv);
-    expect(code).toBe(2);
-    expect(err).toMatch(message);
-    expect(err).toContain('Usage:');
+    await expectUsageError(main, argv, message);
   });
 
   it('prints the usage for --help, exit code 0', async () => {
@@ -54,6 +40,7 @@ describe('the command line', () => {
   });
 
   it('names an --out that cannot be a folder, exit code 1', async () => {
+    const dir = tmp.path;
     const file = join(dir, 'a-file');
     await writeFile(file, 'x');
     const r = await run(['--out', join(file, 'report'), '--backend', 'cpu', '--sections', '2']);
@@ -62,6 +49,7 @@ describe('the command line', () => {
   });
 
   it('without the practical\'s S, u the Fourier section draws them from keys and says so', async () => {
+    const dir = tmp.path;
     const lines: string[] = [];
     const out = join(dir, 'no-reference');
     const r = await runStudy({ backend: 'cpu', out, seed: 3, quick: true, sections: ['fourier'], verbose: true, resume: false }, (l) => lines.push(l), { dir: join(dir, 'nowhere') });

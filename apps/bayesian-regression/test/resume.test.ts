@@ -1,7 +1,7 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useTempDir } from '@probdl/app-kit/testing';
 import type { StudyOptions } from '../src/args.js';
 import { runStudy } from '../src/study.js';
 
@@ -14,15 +14,10 @@ async function study(options: Partial<StudyOptions>): Promise<{ lines: string[];
 }
 
 describe('--resume', () => {
-  let out: string;
-  beforeAll(async () => {
-    out = await mkdtemp(join(tmpdir(), 'bayesian-regression-resume-'));
-  });
-  afterAll(async () => {
-    await rm(out, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('bayesian-regression-resume-');
 
   it('reuses the sections an earlier run finished with the same settings and runs only the rest', async () => {
+    const out = tmp.path;
     // An "interrupted" run that finished sections 1 and 2.
     const first = await study({ out });
     expect((await readdir(join(out, 'checkpoints'))).sort()).toEqual(['posterior.json', 'ridge.json']);
@@ -39,6 +34,7 @@ describe('--resume', () => {
   }, 240_000);
 
   it('does not reuse a checkpoint made under other settings, and names an unreadable one', async () => {
+    const out = tmp.path;
     const other = await study({ out, resume: true, seed: 6, sections: ['ridge'] });
     expect(other.lines.some((l) => l.includes('from the checkpoint'))).toBe(false);
     await writeFile(join(out, 'checkpoints', 'ridge.json'), '{ not json');

@@ -1,8 +1,4 @@
-import { parseArgs } from 'node:util';
-
-/** The backends a user may ask for; 'auto' tries WebGPU, then wasm, then cpu. */
-export const BACKEND_CHOICES = ['auto', 'webgpu', 'wasm', 'cpu'] as const;
-export type BackendChoice = (typeof BACKEND_CHOICES)[number];
+import { UsageError, parseBackend, parseFlags, type BackendChoice } from '@probdl/app-kit';
 
 /** The tutorial's catalogue size (and the synthetic catalogue's default). */
 export const FULL_ROWS = 261_287;
@@ -20,6 +16,7 @@ export const DEFAULT_BATCH = 100;
 
 /** Everything a study run needs, after validation. */
 export interface StudyOptions {
+  /** 'auto' tries WebGPU, then wasm, then cpu. */
   readonly backend: BackendChoice;
   /** Epochs of the MSE network. */
   readonly mseEpochs: number;
@@ -37,11 +34,6 @@ export interface StudyOptions {
   readonly stopAfterEpoch: number | undefined;
   /** Progress bars and the printed summary (false: silent). */
   readonly progress: boolean;
-}
-
-/** A bad command line: the message names the flag. The CLI prints it with the usage and exits 2. */
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 export const USAGE = `Usage: pnpm start [options]     (apps/cluster-mass; or pnpm demo from the repository root)
@@ -75,40 +67,25 @@ function positiveInt(flag: string, raw: string | undefined, min = 1): number | u
 
 /** Parses and validates the command line; `{ help: true }` when help was asked for. */
 export function parseCliArgs(argv: readonly string[]): StudyOptions | { help: true } {
-  let values: Record<string, string | boolean | undefined>;
-  // `pnpm start -- --rows 20000` passes the '--' on: skip it.
-  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        backend: { type: 'string' },
-        epochs: { type: 'string' },
-        'mse-epochs': { type: 'string' },
-        'mdn-epochs': { type: 'string' },
-        rows: { type: 'string' },
-        batch: { type: 'string' },
-        seed: { type: 'string' },
-        out: { type: 'string' },
-        data: { type: 'string' },
-        resume: { type: 'boolean' },
-        'stop-after-epoch': { type: 'string' },
-        quiet: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (e) {
-    // node:util's messages name the option ("Unknown option '--foo'", "Option '--rows <value>' argument missing").
-    throw new UsageError((e as Error).message);
-  }
+  // `pnpm start -- --rows 20000` passes the '--' on: parseFlags skips it.
+  const values = parseFlags(argv, {
+    backend: { type: 'string' },
+    epochs: { type: 'string' },
+    'mse-epochs': { type: 'string' },
+    'mdn-epochs': { type: 'string' },
+    rows: { type: 'string' },
+    batch: { type: 'string' },
+    seed: { type: 'string' },
+    out: { type: 'string' },
+    data: { type: 'string' },
+    resume: { type: 'boolean' },
+    'stop-after-epoch': { type: 'string' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help === true) return { help: true };
   const str = (k: string): string | undefined => values[k] as string | undefined;
-  const backend = str('backend') ?? 'auto';
-  if (!(BACKEND_CHOICES as readonly string[]).includes(backend)) {
-    throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got '${backend}'`);
-  }
+  const backend = parseBackend(str('backend'));
   const epochs = positiveInt('epochs', str('epochs'));
   const mseEpochs = positiveInt('mse-epochs', str('mse-epochs')) ?? epochs ?? DEFAULT_MSE_EPOCHS;
   const mdnEpochs = positiveInt('mdn-epochs', str('mdn-epochs')) ?? epochs ?? DEFAULT_MDN_EPOCHS;
@@ -121,7 +98,7 @@ export function parseCliArgs(argv: readonly string[]): StudyOptions | { help: tr
   const data = str('data');
   if (data !== undefined && data.trim() === '') throw new UsageError('--data must name a FITS file, got an empty string');
   return {
-    backend: backend as BackendChoice,
+    backend,
     mseEpochs,
     mdnEpochs,
     rows,

@@ -1,16 +1,7 @@
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
 import { Resvg } from '@resvg/resvg-js';
+import { PLOT_CONFIG as config, VEGA_LITE_SCHEMA as SCHEMA, type TopLevelSpec } from '@probdl/app-kit/plots';
 
-/** A Vega-Lite spec rendered headless to SVG (Vega's SVG renderer, no browser, no canvas). */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
+// The specs are rendered to SVG by @probdl/app-kit/plots' renderSvg (Vega headless, no browser).
 
 /** An SVG rasterised to PNG by resvg (prebuilt binary from npm), at `scale`× its size, on white. */
 export function svgToPng(svg: string, scale = 2): Uint8Array {
@@ -22,10 +13,7 @@ export function svgToPng(svg: string, scale = 2): Uint8Array {
   return resvg.render().asPng();
 }
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const MASS_DOMAIN = [13.4, 15.4];
-const FONT = { font: 'DejaVu Sans, Helvetica, Arial, sans-serif' };
-const config = { font: FONT.font, view: { stroke: '#ccc' }, axis: { labelFontSize: 11, titleFontSize: 12 }, title: { fontSize: 14 } };
 
 /** Predicted against true log mass, one panel per estimator, with the one-to-one line. */
 export function predictionSpec(points: { truth: number; predicted: number; method: string }[], methods: readonly string[]): TopLevelSpec {

@@ -4,13 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { foldIn, initBackend, key, tree, type BackendName, type Tree } from '@probdl/tensor-backend';
 import { clusterCatalogue, loadClusterMassFits, prepareClusterMass, type ClusterCatalogue, type PreparedClusterMass } from '@probdl/datasets';
 import { meanSquaredError, mixtureNormal, mixtureNormalNll, mlp, probabilisticMlp, saveParams } from '@probdl/nn-layers';
+import { PhaseTimer, writeFileAtomic } from '@probdl/app-kit';
+import { renderSvg } from '@probdl/app-kit/plots';
 import { FULL_ROWS, TUTORIAL_TRAIN_ROWS, type StudyOptions } from './args.js';
-import { writeFileAtomic } from './atomic.js';
 import { METHODS, METHOD_LABELS, TUTORIAL_GRID, binnedResiduals, fitMSigma, predictMdn, predictMse, rangeResiduals, type BinnedStats, type Method } from './evaluate.js';
-import { biasScatterSpec, posteriorSpec, predictionSpec, renderSvg, svgToPng, trainingSpec } from './plots.js';
+import { biasScatterSpec, posteriorSpec, predictionSpec, svgToPng, trainingSpec } from './plots.js';
 import { silentProgress, type ProgressFactory } from './progress.js';
 import { reportHtml } from './report.js';
-import { PhaseTimer } from './timing.js';
 import { trainNetwork, type EpochBudget, type NetworkSpec, type TrainOutcome } from './train.js';
 
 /** Mixture components of the MDN head (the tutorial's 16). */

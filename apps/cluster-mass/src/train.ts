@@ -4,7 +4,7 @@ import { foldIn, keyData, tree, type PRNGKey, type Tree } from '@probdl/tensor-b
 import { minibatches } from '@probdl/datasets';
 import type { Module } from '@probdl/nn-layers';
 import { adam, makeTrainStep, stateFromJson, stateToJson, treeFromJson, treeToJson, twoPhaseSchedule, type JsonValue, type OptState } from '@probdl/optimizers';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '@probdl/app-kit';
 import type { ProgressFactory } from './progress.js';
 
 /** One finished epoch. Losses are in the network's own units (MSE of scaled y; NLL of y). */

@@ -1,29 +1,17 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { expectUsageError, runMain, useTempDir } from '@probdl/app-kit/testing';
 import { DEFAULT_BATCH, DEFAULT_MDN_EPOCHS, DEFAULT_MSE_EPOCHS, parseCliArgs } from '../src/args.js';
 import { main } from '../src/cli.js';
 
 const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(argv, (s) => (out += s), (s) => (err += s));
-  return { code, out, err };
-}
+const run = (argv: string[]) => runMain(main, argv);
 
 describe('the command line', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'cluster-mass-cli-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('cluster-mass-cli-');
 
   it('has the documented defaults', () => {
     expect(parseCliArgs([])).toEqual({
@@ -53,13 +41,11 @@ describe('the command line', () => {
     [['--rows'], /--rows/],
     [['stray'], /positional|stray/],
   ])('rejects %j with a message naming the flag and exit code 2', async (argv, message) => {
-    const { code, err } = await run(argv);
-    expect(code).toBe(2);
-    expect(err).toMatch(message);
-    expect(err).toContain('Usage:');
+    await expectUsageError(main, argv, message);
   });
 
   it('names an unreadable --data file, exit code 1', async () => {
+    const dir = tmp.path;
     const missing = join(dir, 'no-such.fits');
     const r1 = await run(['--data', missing, '--out', join(dir, 'r1'), '--backend', 'cpu']);
     expect(r1.code).toBe(1);
@@ -72,6 +58,7 @@ describe('the command line', () => {
   });
 
   it('names an --out that cannot be a folder, exit code 1', async () => {
+    const dir = tmp.path;
     const file = join(dir, 'a-file');
     await writeFile(file, 'x');
     const r = await run(['--out', join(file, 'report'), '--backend', 'cpu']);

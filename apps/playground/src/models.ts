@@ -18,6 +18,14 @@ export const MODEL_LABELS: Record<ModelKind, string> = {
   bnn: 'BNN: Bayesian 1 → 16 tanh → 16 tanh → (mean, scale) (Bayes by backprop)',
 };
 
+/** The page's choices: the two trained models and a small BNN sampled with NUTS (src/nuts-model.ts). */
+export type PageModel = ModelKind | 'nuts';
+export const PAGE_MODELS: readonly PageModel[] = [...MODEL_KINDS, 'nuts'];
+export const PAGE_MODEL_LABELS: Record<PageModel, string> = {
+  ...MODEL_LABELS,
+  nuts: 'BNN with NUTS: 1 → 8 tanh → 1, learned noise, N(0, 1) priors (4 chains)',
+};
+
 /** A model being trained on one data set; `dispose` frees its tensors. */
 export interface Trainer {
   readonly kind: ModelKind;

@@ -1,5 +1,6 @@
 // The two charts, as Vega-Lite specs compiled once and rendered by Vega to SVG; later updates only
-// replace the named data sets, so a redraw every few steps is cheap.
+// replace the named data sets, so a redraw every few steps is cheap (the curve is recompiled only
+// when its axis titles change).
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { X_DOMAIN, Y_DOMAIN, type Point } from './data.js';
@@ -53,22 +54,29 @@ export function createFitPlot(container: HTMLElement, onClick: (p: Point, shift:
   };
 }
 
-/** The training curve: loss against step. */
+/** The training curve: loss against step (axis titles may change between calls, e.g. NUTS's −log density per draw). */
 export function createLossPlot(container: HTMLElement) {
-  const spec: TopLevelSpec = {
+  const spec = (x: string, y: string): TopLevelSpec => ({
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 560,
     height: 160,
     data: { name: 'loss' },
     mark: { type: 'line', color: '#f58518' },
     encoding: {
-      x: { field: 'step', type: 'quantitative', title: 'step' },
-      y: { field: 'loss', type: 'quantitative', title: 'loss', scale: { zero: false } },
+      x: { field: 'step', type: 'quantitative', title: x },
+      y: { field: 'loss', type: 'quantitative', title: y, scale: { zero: false } },
     },
-  };
-  const view = mount(container, spec);
+  });
+  let titles = 'step\u0000loss';
+  let view = mount(container, spec('step', 'loss'));
   return {
-    async setLoss(rows: readonly LossRow[]) {
+    async setLoss(rows: readonly LossRow[], axes: { x: string; y: string } = { x: 'step', y: 'loss' }) {
+      if (`${axes.x}\u0000${axes.y}` !== titles) {
+        view.finalize();
+        container.replaceChildren();
+        titles = `${axes.x}\u0000${axes.y}`;
+        view = mount(container, spec(axes.x, axes.y));
+      }
       await view.data('loss', rows.map((r) => ({ ...r }))).runAsync();
     },
   };

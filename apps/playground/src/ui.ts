@@ -1,9 +1,13 @@
 // The page's controller: the points, the chosen model, the training loop that redraws the band
-// and the curve every few steps, and the state the browser test reads (body data attributes and
+// and the curve every few steps (or, for NUTS, one sampling run with its progress on the status
+// line and the Stop button wired to an AbortSignal), and the state the browser test reads (body data attributes and
 // window.__playground).
 import * as tf from '@tensorflow/tfjs-core';
 import { addPoint, defaultPoints, grid, removeNearest, type Point } from './data.js';
-import { createTrainer, DEFAULT_KL_WEIGHT, MODEL_KINDS, MODEL_LABELS, type ModelKind, type Trainer } from './models.js';
+import { SampleAbortError, type Progress } from '@probdl/inference-hmc';
+import { createTrainer, DEFAULT_KL_WEIGHT, PAGE_MODELS, PAGE_MODEL_LABELS, type PageModel, type Trainer } from './models.js';
+import { fitNuts, NUTS_DEFAULTS } from './nuts-model.js';
+import type { BandRow } from './band.js';
 import { createFitPlot, createLossPlot, type LossRow } from './plots.js';
 
 export interface PlaygroundState {
@@ -11,9 +15,10 @@ export interface PlaygroundState {
   backend?: string;
   adapter?: unknown;
   backendText?: string;
-  model: ModelKind;
+  model: PageModel;
   points: number;
   lastPoint?: Point;
+  /** Losses per step (NUTS: −log density per draw, averaged over chains). */
   losses: number[];
   /** The step whose band is on screen (0: none yet). */
   bandStep: number;
@@ -35,7 +40,14 @@ function $<T extends HTMLElement>(id: string): T {
   return el as T;
 }
 
-export function createPlayground(initial: { model: ModelKind; steps: number; redrawEvery: number; klWeight: number }) {
+/** NUTS settings from the URL (chains, warmup, draws); the rest of NUTS_DEFAULTS otherwise. */
+export interface NutsSettings {
+  numChains?: number;
+  numWarmup?: number;
+  numSamples?: number;
+}
+
+export function createPlayground(initial: { model: PageModel; steps: number; redrawEvery: number; klWeight: number; nuts?: NutsSettings }) {
   const state: PlaygroundState = { status: 'starting', model: initial.model, points: 0, losses: [], bandStep: 0 };
   window.__playground = state;
   const statusEl = $('status');
@@ -46,11 +58,12 @@ export function createPlayground(initial: { model: ModelKind; steps: number; red
   const betaEl = $<HTMLInputElement>('beta');
   stepsEl.value = String(initial.steps);
   betaEl.value = String(initial.klWeight);
-  for (const kind of MODEL_KINDS) modelEl.add(new Option(MODEL_LABELS[kind], kind, false, kind === initial.model));
+  for (const kind of PAGE_MODELS) modelEl.add(new Option(PAGE_MODEL_LABELS[kind], kind, false, kind === initial.model));
 
   let points: Point[] = defaultPoints();
   let trainer: Trainer | undefined;
   let running = false;
+  let abort: AbortController | undefined;
 
   const setStatus = (status: PlaygroundState['status'], text: string) => {
     state.status = status;
@@ -77,9 +90,65 @@ export function createPlayground(initial: { model: ModelKind; steps: number; red
   });
   const curve = createLossPlot($('loss'));
 
-  async function train(steps: number, model: ModelKind): Promise<void> {
+  /** One NUTS run on the points; resolves to false when Stop aborted it. */
+  async function sampleNuts(): Promise<boolean> {
+    const settings = { ...NUTS_DEFAULTS, ...initial.nuts };
+    abort = new AbortController();
+    state.model = 'nuts';
+    state.losses = [];
+    running = true;
+    trainEl.disabled = true;
+    stopEl.disabled = false;
+    setStatus('training', `nuts: ${settings.numChains} chains, ${settings.numWarmup} warmup + ${settings.numSamples} draws on ${points.length} points…`);
+    const latest: Progress[] = [];
+    const progress = (p: Progress) => {
+      latest[p.chain] = p;
+      const all = latest.filter(Boolean);
+      const mean = (f: (q: Progress) => number) => all.reduce((a, q) => a + f(q), 0) / all.length;
+      const at = Math.min(...all.map((q) => q.iteration));
+      statusEl.textContent =
+        `nuts: ${p.phase} ${at}/${p.total} (${all.length} chains), step size ${mean((q) => q.stepSize).toPrecision(3)}, ` +
+        `acceptance ${mean((q) => q.acceptanceRate).toFixed(2)}, tree depth ${mean((q) => q.treeDepth).toFixed(1)}, ` +
+        `divergences ${all.reduce((a, q) => a + q.divergences, 0)}, ${mean((q) => q.drawsPerSecond).toFixed(1)} it/s`;
+    };
+    try {
+      const fit = await fitNuts(points, { ...settings, seed: 0, progress, signal: abort.signal });
+      const rows = fit.curve();
+      state.losses = rows.map((r) => r.loss);
+      await showNuts(fit.band(GRID), rows, fit.numDraws);
+      state.stepsPerSecond = ((settings.numWarmup + settings.numSamples) * 1000) / fit.elapsedMs;
+      statusEl.textContent =
+        `nuts: ${fit.numChains} chains × ${fit.numDraws} draws in ${(fit.elapsedMs / 1000).toFixed(1)} s ` +
+        `(${state.stepsPerSecond.toFixed(1)} it/s), ${fit.divergences} divergent, ${tf.memory().numTensors} tensors`;
+      return true;
+    } catch (error) {
+      if (!(error instanceof SampleAbortError)) throw error;
+      statusEl.textContent = `${statusEl.textContent ?? 'nuts'} — stopped`;
+      return false;
+    } finally {
+      abort = undefined;
+    }
+  }
+
+  async function showNuts(band: readonly BandRow[], rows: readonly LossRow[], step: number) {
+    await fit.setBand(band);
+    await curve.setLoss(rows, { x: 'draw', y: '−log density + const (mean of chains)' });
+    state.bandStep = step;
+    document.body.dataset.bandStep = String(step);
+  }
+
+  async function train(steps: number, model: PageModel): Promise<void> {
     if (points.length < 2) throw new Error('add at least 2 points first');
     trainer?.dispose();
+    trainer = undefined;
+    if (model === 'nuts') {
+      const finished = await sampleNuts();
+      running = false;
+      trainEl.disabled = false;
+      stopEl.disabled = true;
+      setStatus('done', `${statusEl.textContent ?? ''}${finished ? ' — done' : ''}`);
+      return;
+    }
     const beta = Number(betaEl.value);
     trainer = createTrainer(model, points, { seed: 0, klWeight: Number.isFinite(beta) && beta >= 0 ? beta : DEFAULT_KL_WEIGHT });
     state.model = model;
@@ -110,10 +179,11 @@ export function createPlayground(initial: { model: ModelKind; steps: number; red
   }
 
   trainEl.addEventListener('click', () => {
-    train(Math.max(1, Math.floor(Number(stepsEl.value) || 1)), modelEl.value as ModelKind).catch(fail);
+    train(Math.max(1, Math.floor(Number(stepsEl.value) || 1)), modelEl.value as PageModel).catch(fail);
   });
   stopEl.addEventListener('click', () => {
     running = false;
+    abort?.abort();
   });
   $('reset').addEventListener('click', () => {
     points = defaultPoints();

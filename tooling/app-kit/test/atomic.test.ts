@@ -1,19 +1,14 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../src/atomic.js';
+import { useTempDir } from '../src/testing.js';
 
 describe('writeFileAtomic', () => {
-  let dir: string;
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'cluster-mass-atomic-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
+  const tmp = useTempDir('app-kit-atomic-');
 
   it('a reader sees the whole old file or the whole new one, never a part', async () => {
+    const dir = tmp.path;
     const path = join(dir, 'metrics.json');
     const old = 'a'.repeat(1 << 20);
     const next = 'b'.repeat(24 << 20);
@@ -36,6 +31,7 @@ describe('writeFileAtomic', () => {
   });
 
   it('on failure keeps the old file, removes the temporary one, and names the path', async () => {
+    const dir = tmp.path;
     const path = join(dir, 'taken');
     await mkdir(path);
     await writeFile(join(path, 'inside'), 'keep');
