@@ -1,6 +1,10 @@
 // The regression set: points in plot coordinates, the default set, and the standardisation the
 // models train in. Pure functions, no tensors.
 
+import { key, random } from '@probdl/tensor-backend';
+
+const { normalHost } = random;
+
 export interface Point {
   readonly x: number;
   readonly y: number;
@@ -18,10 +22,9 @@ export interface Scaling {
   readonly yStd: number;
 }
 
-/** A fixed pseudo-random jitter in [-1, 1] (no Math.random: the default set is the same every time). */
-function jitter(i: number): number {
-  const s = Math.sin(i * 12.9898 + 78.233) * 43758.5453;
-  return 2 * (s - Math.floor(s)) - 1;
+/** The default set's noise: standard-normal draws from a fixed key (the same set every time), clipped to ±2 and halved, so in [-1, 1]. */
+function jitters(n: number): number[] {
+  return Array.from(normalHost(key(24), [n]), (z) => Math.max(-2, Math.min(2, z)) / 2);
 }
 
 /**
@@ -30,11 +33,12 @@ function jitter(i: number): number {
  */
 export function defaultPoints(): Point[] {
   const points: Point[] = [];
+  const jitter = jitters(24);
   for (let i = 0; i < 24; i++) {
     const t = i / 23;
     const x = i < 12 ? -4.5 + 3.5 * (t * 2) : 1 + 3.5 * (t * 2 - 1);
     const noise = 0.15 + 0.12 * (x + 5);
-    points.push({ x: round(x), y: round(1.5 * Math.sin(x) + noise * jitter(i)) });
+    points.push({ x: round(x), y: round(1.5 * Math.sin(x) + noise * jitter[i]!) });
   }
   return points;
 }
