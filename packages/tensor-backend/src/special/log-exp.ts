@@ -27,6 +27,7 @@ function nativeLogIsAccurate(): boolean {
 /** log(1 + x) without gradient bookkeeping (building block for the other special functions). */
 export function log1pRaw(x: tf.Tensor): tf.Tensor {
   if (nativeLog1pIsAccurate()) return tf.log1p(x);
+  if (nativeLogIsAccurate()) return log1pFromLog(x);
   const small = tf.logicalAnd(tf.greater(x, LOG1P_SMALL_LO), tf.less(x, LOG1P_SMALL_HI));
   const xs = tf.where(small, x, 0);
   const s = tf.div(xs, tf.add(xs, 2));
@@ -37,6 +38,17 @@ export function log1pRaw(x: tf.Tensor): tf.Tensor {
   const corr = tf.div(tf.sub(xl, tf.sub(u, 1)), u);
   const large = tf.add(tf.log(u), tf.where(tf.isFinite(corr), corr, 0));
   return tf.where(small, series, large);
+}
+
+/**
+ * log1p from an accurate log in a few ops (Goldberg 1991, "What every computer scientist should know
+ * about floating-point arithmetic", thm. 4): with u = 1 + x rounded, log1p(x) = x · log(u) / (u - 1),
+ * exact to a few ulps because the rounding of u cancels; x itself where u = 1, and +inf at +inf.
+ */
+function log1pFromLog(x: tf.Tensor): tf.Tensor {
+  const u = tf.add(x, 1);
+  const ratio = tf.mul(x, tf.div(tf.log(u), tf.sub(u, 1)));
+  return tf.where(tf.equal(u, 1), x, tf.where(tf.equal(x, Infinity), x, ratio));
 }
 
 /**
