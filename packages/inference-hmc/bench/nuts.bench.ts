@@ -31,12 +31,17 @@ export const STAN_TARGETS: Partial<Record<BenchPosteriorName, { essPerSecond?: n
   'bnn-relu4': { gradientsPerSecond: 600_000 },
 };
 
-/** Warmup and draws per chain: Stan's 1,000 + 1,000 for few chains, fewer per chain for many (shrunk under --quick). */
+/**
+ * Warmup and draws per chain: Stan's 1,000 + 1,000 for few chains; for many, a short warmup (the
+ * many chains' draws pay for it; 150 iterations still fit Stan's default windows, 75 + 25 + 50,
+ * and 100 use its 15/75/10 % fallback) and more draws than warmup, as many-chain runs are meant to be used. R-hat across the chains
+ * is reported beside the ESS, so a warmup too short to adapt shows. Shrunk under --quick.
+ */
 export function runLength(name: BenchPosteriorName, numChains: number, quick: boolean): Pick<SampleOptions, 'numWarmup' | 'numSamples'> {
   const heavy = name === 'lr-25x10000';
   if (numChains <= 4) return quick ? (heavy ? { numWarmup: 100, numSamples: 100 } : { numWarmup: 200, numSamples: 200 }) : { numWarmup: 1000, numSamples: 1000 };
-  if (numChains <= 64) return quick ? (heavy ? { numWarmup: 50, numSamples: 20 } : { numWarmup: 100, numSamples: 50 }) : { numWarmup: 500, numSamples: 200 };
-  return quick ? (heavy ? { numWarmup: 20, numSamples: 10 } : { numWarmup: 50, numSamples: 20 }) : { numWarmup: 200, numSamples: 50 };
+  if (numChains <= 64) return quick ? (heavy ? { numWarmup: 50, numSamples: 20 } : { numWarmup: 100, numSamples: 50 }) : { numWarmup: 150, numSamples: 300 };
+  return quick ? (heavy ? { numWarmup: 20, numSamples: 10 } : { numWarmup: 50, numSamples: 20 }) : { numWarmup: 100, numSamples: 400 };
 }
 
 /**
@@ -62,6 +67,7 @@ export function extraOptions(name: BenchPosteriorName): SampleOptions {
 interface RunFigures {
   seconds: number;
   essBulkMin: number;
+  rHatMax: number;
   gradientEvaluations: number;
   divergent: number;
 }
@@ -106,6 +112,7 @@ function nutsCase(name: BenchPosteriorName, numChains: number): BenchCase<State>
       state.runs.push({
         seconds,
         essBulkMin: Math.min(...rows.map((r) => r.essBulk)),
+        rHatMax: Math.max(...rows.map((r) => r.rHat)),
         gradientEvaluations: result.gradientEvaluations,
         divergent: result.stats.isDivergent.reduce((a, b) => a + b, 0),
       });
@@ -117,6 +124,7 @@ function nutsCase(name: BenchPosteriorName, numChains: number): BenchCase<State>
       // named after their backend; every backend's figures are also in the [bench] line below.
       const figures: Record<string, number> = {
         essBulkMin: Math.round(median(state.runs.map((r) => r.essBulkMin))),
+        rHatMax: Number(median(state.runs.map((r) => r.rHatMax)).toFixed(4)),
         essPerSecond: Number(fmt(essPerSecond)),
         gradientsPerSecond: Math.round(gradientsPerSecond),
         rawGradientsPerSecond: Math.round(state.rawGradientsPerSecond),
@@ -125,7 +133,7 @@ function nutsCase(name: BenchPosteriorName, numChains: number): BenchCase<State>
       };
       for (const [k, v] of Object.entries(figures)) params[`${backend}:${k}`] = v;
       const parts = [
-        `${backend}: nuts ${name} C=${numChains}: bulk-ESS/s ${fmt(essPerSecond)} (min bulk ESS ${figures.essBulkMin} in ${fmt(median(state.runs.map((r) => r.seconds)))} s, warmup included)`,
+        `${backend}: nuts ${name} C=${numChains}: bulk-ESS/s ${fmt(essPerSecond)} (min bulk ESS ${figures.essBulkMin}, max R-hat ${figures.rHatMax} in ${fmt(median(state.runs.map((r) => r.seconds)))} s, warmup included)`,
         `gradients/s ${fmt(gradientsPerSecond)} = ${fmt(figures.vsRawGradient!)} × raw ${fmt(state.rawGradientsPerSecond)}`,
       ];
       const target = STAN_TARGETS[name];

@@ -85,6 +85,33 @@ export interface KernelInfo {
 export interface Kernel<P> {
   init(position: tf.Tensor, logDensityFn: LogDensityFn): HmcState;
   step(key: PRNGKey, state: HmcState, logDensityFn: LogDensityFn, params: P): Promise<[HmcState, KernelInfo]>;
+  /**
+   * Optional: `numTransitions` transitions with fixed parameters in one call, transition t with
+   * key `keyOf(t)` (what `step` would get), giving the same draws as that many `step` calls but
+   * free to run chains asynchronously (NUTS on the host: a chain that finishes a transition starts
+   * the next without waiting for the others). Resolves to undefined when `control.signal` aborted
+   * it (nothing of the call is kept). `state` is not disposed.
+   */
+  steps?(keyOf: (t: number) => PRNGKey, state: HmcState, logDensityFn: LogDensityFn, params: P, numTransitions: number, control?: StepsControl): Promise<StepsResult | undefined>;
+}
+
+/** Control of a {@link Kernel.steps} call. */
+export interface StepsControl {
+  readonly signal?: AbortSignal | undefined;
+  /** Awaited between batched evaluations (lets timers and UI events run). */
+  readonly pause?: () => Promise<void>;
+  /** Whether transition t's draws are wanted in {@link StepsResult.draws} (default all). */
+  readonly keep?: (t: number) => boolean;
+}
+
+/** What {@link Kernel.steps} returns. */
+export interface StepsResult {
+  /** The state after the last transition (fresh tensors). */
+  readonly state: HmcState;
+  /** Per transition, the per-chain info. */
+  readonly infos: KernelInfo[];
+  /** Per transition, `[C, D + 1]` rows of float32 position and log density (undefined where not kept). */
+  readonly draws: (Float32Array | undefined)[];
 }
 
 /** Parameters every gradient-based kernel takes. */

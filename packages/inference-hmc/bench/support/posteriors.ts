@@ -44,7 +44,7 @@ export interface BenchPosterior {
 function densityTarget(logDensityFn: LogDensityFn, dim: number) {
   return (numChains: number) => {
     const initialPosition = random.uniform(key(11), [numChains, dim], { minval: -1, maxval: 1 });
-    return { target: { logDensityFn, initialPosition }, release: () => initialPosition.dispose() };
+    return { target: { logDensityFn, initialPosition, independentRows: true }, release: () => initialPosition.dispose() };
   };
 }
 
@@ -54,7 +54,7 @@ export async function loadBenchPosterior(name: BenchPosteriorName): Promise<Benc
     const [D, N] = name === 'lr-2x100' ? [2, 100] : [25, 10_000];
     const d = logisticData(N, D);
     const stan: StanProgram = { code: LOGISTIC_REGRESSION_STAN, data: { N, D, X: (await d.X.array()) as number[][], y: Array.from(await d.y.data()) } };
-    const logDensityFn = logisticRegressionLogDensity(d.X, d.y);
+    const logDensityFn = logisticRegressionLogDensity(d);
     return { name, dim: D + 1, logDensityFn, target: densityTarget(logDensityFn, D + 1), stan, dispose: d.dispose };
   }
   if (name === BNN_POSTERIOR) {

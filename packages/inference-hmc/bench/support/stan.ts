@@ -20,15 +20,30 @@ export interface StanFigures {
   readonly gradientsPerSecond: number;
 }
 
-let available: boolean | undefined;
+let version: [number, number] | null | undefined;
+
+/** rstan's major and minor version, or null without rstan (checked once per process). */
+function rstanVersion(): [number, number] | null {
+  if (version === undefined) {
+    const r = spawnSync('Rscript', ['-e', 'suppressMessages(library(rstan)); cat(as.character(packageVersion("rstan")))'], { encoding: 'utf8', timeout: 60_000 });
+    const m = r.status === 0 ? /^(\d+)\.(\d+)/.exec(r.stdout.trim()) : null;
+    version = m ? [Number(m[1]), Number(m[2])] : null;
+  }
+  return version;
+}
 
 /** Whether `Rscript -e 'library(rstan)'` works (checked once per process). */
 export function rstanAvailable(): boolean {
-  if (available === undefined) {
-    const r = spawnSync('Rscript', ['-e', 'suppressMessages(library(rstan))'], { stdio: 'ignore', timeout: 60_000 });
-    available = r.status === 0;
-  }
-  return available;
+  return rstanVersion() !== null;
+}
+
+/**
+ * The program in the syntax the installed Stan reads: before 2.26 (Debian's rstan is 2.21) arrays
+ * are declared `real y[N]`, not `array[N] real y`. Only declarations of that form are rewritten.
+ */
+export function stanSyntaxFor(code: string, v: readonly [number, number]): string {
+  if (v[0] > 2 || (v[0] === 2 && v[1] >= 26)) return code;
+  return code.replace(/array\[([^\]]+)\]\s+((?:int|real|vector\[[^\]]+\])(?:<[^>]*>)?)\s+(\w+)\s*;/g, '$2 $3[$1];');
 }
 
 /** One R value in `rstan::read_rdump` syntax (matrices column-major, as R stores them). */
@@ -72,7 +87,7 @@ export function runStan(id: string, program: StanProgram | undefined): StanFigur
   const dir = mkdtempSync(join(tmpdir(), 'probdl-stan-'));
   let figures: StanFigures | undefined;
   try {
-    writeFileSync(join(dir, 'model.stan'), program.code);
+    writeFileSync(join(dir, 'model.stan'), stanSyntaxFor(program.code, rstanVersion()!));
     writeFileSync(join(dir, 'data.R'), Object.entries(program.data).map(([k, v]) => `${k} <- ${rdumpValue(v)}`).join('\n') + '\n');
     writeFileSync(join(dir, 'run.R'), R_SCRIPT);
     const r = spawnSync('Rscript', [join(dir, 'run.R'), dir], { encoding: 'utf8', timeout: 1_800_000, maxBuffer: 64 << 20 });

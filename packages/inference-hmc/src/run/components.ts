@@ -28,11 +28,11 @@ export interface RunAdaptation {
 }
 
 /** The kernel the options ask for. */
-export function makeKernel(o: ResolvedOptions): Kernel<HmcParams> {
+export function makeKernel(o: ResolvedOptions, independentRows = false): Kernel<HmcParams> {
   if (o.kernelObject) return o.kernelObject;
   switch (o.kernel) {
     case 'nuts':
-      return nuts({ maxTreeDepth: o.maxTreeDepth });
+      return nuts({ maxTreeDepth: o.maxTreeDepth, independentRows });
     case 'hmc':
       return hmc({ numIntegrationSteps: o.numIntegrationSteps, reportProposal: o.adaptation === 'chees' });
     case 'mala':
@@ -57,8 +57,8 @@ export function makeAdaptation(o: ResolvedOptions): RunAdaptation | undefined {
  * The kernel of one iteration: a named 'hmc' kernel follows the parameters' `numIntegrationSteps`
  * (ChEES jitters it every iteration); kernels are cached per length.
  */
-export function kernelChooser(o: ResolvedOptions): (p: RunParams) => Kernel<HmcParams> {
-  const base = makeKernel(o);
+export function kernelChooser(o: ResolvedOptions, independentRows = false): (p: RunParams) => Kernel<HmcParams> {
+  const base = makeKernel(o, independentRows);
   if (o.kernelObject || o.kernel !== 'hmc') return () => base;
   const cache = new Map<number, Kernel<HmcParams>>([[o.numIntegrationSteps, base]]);
   return (p) => {

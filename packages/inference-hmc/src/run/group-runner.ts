@@ -140,8 +140,8 @@ export async function runGroup(g: GroupRun): Promise<GroupResult> {
   const fn = g.target.logDensityFn;
   const c = g.chains.length;
   const d = g.target.dim;
-  const kernelFor = kernelChooser(o);
-  const kernel = makeKernel(o);
+  const kernelFor = kernelChooser(o, g.target.independentRows);
+  const kernel = makeKernel(o, g.target.independentRows);
   const adaptation = makeAdaptation(o);
   const numKept = Math.floor(o.numSamples / o.thinning);
   const buffers = new HostBuffers(c, numKept, d);
@@ -330,6 +330,45 @@ export async function runGroup(g: GroupRun): Promise<GroupResult> {
       await yieldNow();
       if (g.signal?.aborted) throw new GroupAborted(await snapshot());
       const t0 = performance.now();
+      const fixedParams = samplingParams(fixed!, o.numWarmup, iteration);
+      const multi = kernelFor(fixedParams).steps;
+      if (multi !== undefined && fixedParams === fixed) {
+        // Fixed parameters: a kernel that can run several transitions at once (NUTS on the host,
+        // chains not waiting for each other) runs up to the next progress report or checkpoint.
+        const done = o.numWarmup + iteration;
+        const untilReport = every(o.numSamples) - (iteration % every(o.numSamples));
+        const untilCheckpoint = g.onSnapshot && o.checkpointEvery !== undefined ? o.checkpointEvery - (done % o.checkpointEvery) : Infinity;
+        const count = Math.min(o.numSamples - iteration, untilReport, untilCheckpoint);
+        const first = iteration;
+        const q = forKernel(fixed!, c, d);
+        let out;
+        try {
+          out = await multi.call(kernelFor(fixedParams), (t) => foldIn(samplingKey, first + t), state!, fn, q, count, {
+            signal: g.signal,
+            pause: yieldNow,
+            keep: (t) => (first + t + 1) % o.thinning === 0,
+          });
+        } finally {
+          if (q.inverseMassMatrix !== fixed!.inverseMassMatrix) q.inverseMassMatrix.dispose();
+        }
+        if (out === undefined) throw new GroupAborted(await snapshot());
+        disposeState(state!, out.state);
+        state = out.state;
+        lastStepSize = fixed!.stepSize;
+        const perIteration = (performance.now() - t0) / count;
+        for (let t = 0; t < count; t++) {
+          const info = out.infos[t]!;
+          const row = out.draws[t];
+          if (row !== undefined && buffers.filled < numKept) buffers.push(row, info, fixed!.stepSize);
+          account(info);
+          iteration++;
+          elapsed.samplingMs += perIteration;
+          report(o.numSamples, info);
+          if (iteration === o.numSamples) newPhase('done');
+          await maybeSnapshot();
+        }
+        continue;
+      }
       const params = samplingParams(fixed!, o.numWarmup, iteration);
       const [next, info] = await stepWith(kernelFor(params), foldIn(samplingKey, iteration), state!, fn, params, c, d);
       disposeReplaced((info as { proposal?: unknown }).proposal, undefined);

@@ -18,6 +18,8 @@ export interface ResolvedTarget {
   initialPosition(key: PRNGKey, count: number, first: number, strategy: InitStrategy | undefined): Promise<tf.Tensor>;
   /** The module description, when the target came from one (needed by workers). */
   readonly module: ModuleTarget | undefined;
+  /** Whether each row's log density depends on that row alone (model targets; opt-in for bare ones). */
+  readonly independentRows: boolean;
   dispose(): void;
 }
 
@@ -35,6 +37,7 @@ function fromLogDensityModel(m: LogDensityModel, owned: boolean, module: ModuleT
     numChains: undefined,
     initialPosition: (key, count, _first, strategy) => m.initialPosition(key, { numChains: count, ...(strategy ? { strategy } : {}) }),
     module,
+    independentRows: true,
     dispose: () => {
       if (owned) m.dispose();
     },
@@ -57,6 +60,7 @@ function fromLogDensityTarget(t: LogDensityTarget, module: ModuleTarget | undefi
     initialPosition: (_key, count, first) =>
       Promise.resolve(tf.tidy(() => (p.rank === 1 ? tf.tile(tf.expandDims(p, 0), [count, 1]) : tf.slice(p, [first, 0], [count, dim])))),
     module,
+    independentRows: t.independentRows === true,
     dispose: () => undefined,
   };
 }

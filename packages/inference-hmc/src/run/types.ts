@@ -13,6 +13,13 @@ export interface LogDensityTarget {
   readonly logDensityFn: LogDensityFn;
   /** `[C, D]` (or `[D]`, used for every chain). The caller keeps ownership. */
   readonly initialPosition: tf.Tensor;
+  /**
+   * Whether row c of `logDensityFn`'s result depends on row c of the positions alone (the same
+   * density for every chain). When true, NUTS evaluates only the chains still building their
+   * trees at each integrator step instead of the whole batch. Default false: a bare log density
+   * may give its chains different data. Model targets are always row-independent.
+   */
+  readonly independentRows?: boolean;
 }
 
 /**

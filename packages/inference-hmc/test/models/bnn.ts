@@ -17,8 +17,9 @@ export const BNN_PRIOR_PRECISION = 0.05;
 export function reluForward(w: tf.Tensor, x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const C = w.shape[0]!;
-    const col = (i: number) => tf.slice(w, [0, i], [C, 1]);
-    return tf.add(tf.mul(col(2), tf.relu(tf.add(tf.mul(col(0), x), col(1)))), col(3));
+    // Columns as contiguous rows of wᵀ: strided column slices run in JavaScript on tfjs-wasm.
+    const [w0, w1, w2, w3] = tf.unstack(tf.transpose(w)).map((v) => tf.reshape(v, [C, 1]));
+    return tf.add(tf.mul(w2!, tf.relu(tf.add(tf.mul(w0!, x), w1!))), w3!);
   });
 }
 
@@ -46,5 +47,5 @@ export function reluNetworkLogDensity(x: tf.Tensor1D, y: tf.Tensor1D): LogDensit
 /** The Stan program of {@link reluNetworkLogDensity} (for the benchmark's Stan comparison). */
 export const RELU_NETWORK_STAN = `data { int<lower=0> N; vector[N] x; vector[N] y; }
 parameters { vector[4] w; }
-model { w ~ normal(0, sqrt(1 / 0.05)); y ~ normal(w[3] * fmax(w[1] * x + w[2], 0) + w[4], 1); }
+model { w ~ normal(0, sqrt(1 / 0.05)); for (n in 1:N) y[n] ~ normal(w[3] * fmax(w[1] * x[n] + w[2], 0) + w[4], 1); }
 `;

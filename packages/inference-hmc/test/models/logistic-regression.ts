@@ -13,15 +13,17 @@ import type { LogDensityFn } from '../../src/types.js';
  * ```
  * log p = Σ_n [y_n η_n − softplus(η_n)] − ½ |θ|² − (1 + D)/2 · log 2π, η = alpha + X beta.
  */
-export function logisticRegressionLogDensity(X: tf.Tensor2D, y: tf.Tensor1D): LogDensityFn {
-  const [, D] = X.shape;
+export function logisticRegressionLogDensity(data: Pick<LogisticData, 'XT' | 'y'>): LogDensityFn {
+  const { XT, y } = data;
+  const D = XT.shape[0];
   const constant = -0.5 * (1 + D) * Math.log(2 * Math.PI);
   return (position: tf.Tensor) =>
     tf.tidy(() => {
       const C = position.shape[0]!;
       const alpha = tf.slice(position, [0, 0], [C, 1]);
       const beta = tf.slice(position, [0, 1], [C, D]);
-      const logits = tf.add(alpha, tf.matMul(beta, X, false, true)); // [C, N]
+      // Xᵀ stored transposed: tfjs-wasm's matMul with transposeB is about 8× slower here.
+      const logits = tf.add(alpha, tf.matMul(beta, XT)); // [C, N]
       const likelihood = tf.sum(tf.sub(tf.mul(y, logits), tf.softplus(logits)), -1);
       const prior = tf.add(tf.mul(-0.5, tf.sum(tf.square(position), -1)), constant);
       return tf.add(likelihood, prior);
@@ -37,6 +39,8 @@ model { alpha ~ normal(0, 1); beta ~ normal(0, 1); y ~ bernoulli_logit(alpha + X
 /** A synthetic data set: X `[N, D]` standard normal, y ~ Bernoulli(sigmoid(0.5 + X beta*)). */
 export interface LogisticData {
   readonly X: tf.Tensor2D;
+  /** Xᵀ `[D, N]`. */
+  readonly XT: tf.Tensor2D;
   readonly y: tf.Tensor1D;
   /** The true coefficients, beta*_d = ±1/√D alternating (so the logits have about unit scale). */
   readonly beta: number[];
@@ -53,5 +57,6 @@ export function logisticData(numRows: number, numFeatures: number, key: PRNGKey 
     const u = random.uniform(ky, [numRows]);
     return tf.cast(tf.less(u, tf.sigmoid(logits)), 'float32') as tf.Tensor1D;
   });
-  return { X, y, beta, dispose: () => tf.dispose([X, y]) };
+  const XT = tf.transpose(X);
+  return { X, XT, y, beta, dispose: () => tf.dispose([X, XT, y]) };
 }

@@ -4,6 +4,23 @@ import * as tf from '@tensorflow/tfjs-core';
 interface WasmBackendLike {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(t: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
+  incRef(dataId: tf.DataId): void;
+}
+
+/**
+ * Identity that shares its input's memory (a reference count, as wasm's Reshape and the cpu
+ * backend's Identity do) instead of copying it. tfjs-core runs Identity for every `clone` and for
+ * every tensor it saves for a gradient, so on wasm each recorded op copied its inputs: about 24
+ * copies of the `[C, N]` logits per gradient of a batched logistic regression. Tensors are
+ * immutable and no wasm kernel writes into its inputs, so sharing is safe. Strings keep the copy.
+ */
+let copyingIdentity: tf.KernelFunc | undefined;
+function sharedIdentity(args: { inputs: tf.NamedTensorInfoMap; backend: unknown }): tf.TensorInfo {
+  const x = args.inputs.x!;
+  const backend = args.backend as WasmBackendLike;
+  if (x.dtype === 'string') return copyingIdentity!(args as unknown as Parameters<tf.KernelFunc>[0]) as tf.TensorInfo;
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
 /**
@@ -37,6 +54,12 @@ function unsortedSegmentSum(args: { inputs: tf.NamedTensorInfoMap; attrs: tf.Nam
 
 /** Registers the kernels probdl needs that tfjs-backend-wasm does not ship (once; skips ones it has). */
 export function registerMissingWasmKernels(): void {
+  const identity = tf.getKernel('Identity', 'wasm');
+  if (identity !== undefined && identity.kernelFunc !== (sharedIdentity as unknown as tf.KernelFunc)) {
+    copyingIdentity = identity.kernelFunc;
+    tf.unregisterKernel('Identity', 'wasm');
+    tf.registerKernel({ kernelName: 'Identity', backendName: 'wasm', kernelFunc: sharedIdentity as unknown as tf.KernelFunc });
+  }
   if (tf.getKernel('UnsortedSegmentSum', 'wasm') === undefined) {
     tf.registerKernel({ kernelName: 'UnsortedSegmentSum', backendName: 'wasm', kernelFunc: unsortedSegmentSum as unknown as tf.KernelFunc });
   }

@@ -14,6 +14,48 @@ export function chainKeysOf(key: PRNGKey, numChains: number): PRNGKey[] {
 }
 
 /**
+ * The host randomness of one chain's NUTS transition (see {@link ChainRandomness} for the scheme):
+ * the momentum normals, then per doubling the direction, the top-level uniform and one uniform per
+ * step.
+ */
+export class TreeRandomness {
+  private readonly treeKey: PRNGKey;
+  private readonly momentumKey: PRNGKey;
+  private bits: Uint32Array = new Uint32Array(2);
+
+  constructor(chainKey: PRNGKey) {
+    const [m, t] = split(chainKey, 2);
+    this.momentumKey = m!;
+    this.treeKey = t!;
+  }
+
+  /** Standard normals `[D]` for the momentum. */
+  normals(dim: number): Float32Array {
+    return random.normalHost(this.momentumKey, [dim]);
+  }
+
+  /** Draws doubling `depth`'s words. */
+  startDoubling(depth: number): void {
+    this.bits = random.randomBits(foldIn(this.treeKey, depth), [(1 << depth) + 2]);
+  }
+
+  /** +1 (forwards) or -1 (backwards). */
+  direction(): number {
+    return (this.bits[0]! >>> 8) * UNIT >= 0.5 ? 1 : -1;
+  }
+
+  /** The uniform of the top-level (biased progressive) acceptance. */
+  topUniform(): number {
+    return (this.bits[1]! >>> 8) * UNIT;
+  }
+
+  /** The uniform of the in-subtree (multinomial) choice at step `k`. */
+  stepUniform(k: number): number {
+    return (this.bits[2 + k]! >>> 8) * UNIT;
+  }
+}
+
+/**
  * The host randomness of one NUTS transition, per chain: chain key k splits into (momentum key,
  * tree key); the momentum is `normalHost(momentumKey, [D])`; doubling j draws `2^j + 2` uniforms
  * from `foldIn(treeKey, j)`: [0] the direction (< 1/2 backwards), [1] the top-level (biased)

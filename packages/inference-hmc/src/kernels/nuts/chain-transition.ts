@@ -1,0 +1,362 @@
+import type { PRNGKey } from '@probdl/tensor-backend';
+import type { HostMetric } from '../../metrics/host-metric.js';
+import { TreeRandomness } from './chain-randomness.js';
+
+/** Where a chain's transition starts: position, log density, gradient. */
+export interface ChainPoint {
+  q: Float64Array;
+  g: Float64Array;
+  logp: number;
+}
+
+/** A chain's transition result (the new point, and its info); arrays valid until the next transition. */
+export interface ChainTransitionResult {
+  readonly q: Float64Array;
+  readonly g: Float64Array;
+  readonly logp: number;
+  /** Hamiltonian at the new point. */
+  readonly energy: number;
+  readonly acceptanceRate: number;
+  readonly numSteps: number;
+  readonly depth: number;
+  readonly divergent: boolean;
+}
+
+/** What every transition of a run shares. */
+export interface ChainNutsSettings {
+  readonly metric: HostMetric;
+  readonly coefficients: readonly number[];
+  readonly maxTreeDepth: number;
+  readonly divergenceThreshold: number;
+}
+
+/** A phase-space point of one chain. */
+class Point {
+  readonly q: Float64Array;
+  readonly p: Float64Array;
+  readonly g: Float64Array;
+  logp = 0;
+  constructor(readonly d: number) {
+    this.q = new Float64Array(d);
+    this.p = new Float64Array(d);
+    this.g = new Float64Array(d);
+  }
+  /** Loops, not `set`: rows are short and this runs several times per step. */
+  copy(o: Point): void {
+    for (let i = 0; i < this.d; i++) {
+      this.q[i] = o.q[i]!;
+      this.p[i] = o.p[i]!;
+      this.g[i] = o.g[i]!;
+    }
+    this.logp = o.logp;
+  }
+}
+
+function copyInto(dst: Float64Array, src: Float64Array, d: number): void {
+  for (let i = 0; i < d; i++) dst[i] = src[i]!;
+}
+
+function logAddExp(a: number, b: number): number {
+  const m = Math.max(a, b);
+  if (m === -Infinity) return -Infinity;
+  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+}
+
+/**
+ * One chain's NUTS transitions as a resumable state machine: {@link begin} starts a transition and
+ * {@link resume} runs it until it needs the log density and gradient at a new position (`q`; the
+ * scheduler writes the gradient into `g` and passes the log density to the next `resume`) or until
+ * the transition ends (`resume` returns false; the result is in {@link result}). A scheduler can so
+ * serve many chains with one batched evaluation wherever each is in its tree.
+ *
+ * The algorithm and randomness are those of `nutsTransition` (Stan's multinomial NUTS with the
+ * 2.21 U-turn checks across merged subtrees, checked iteratively from O(depth) checkpoints as in
+ * NumPyro's `iterative_build_tree`), with the bookkeeping in float64. Written as explicit states
+ * rather than a generator: V8 optimises plain methods far better, and this is the sampler's
+ * innermost loop. Buffers are allocated once per chain and reused for every transition.
+ */
+export class ChainNuts {
+  /** The position at which the next gradient is wanted. */
+  readonly q: Float64Array;
+  /** Where the scheduler writes that gradient. */
+  readonly g: Float64Array;
+  readonly result: { q: Float64Array; g: Float64Array; logp: number; energy: number; acceptanceRate: number; numSteps: number; depth: number; divergent: boolean };
+
+  private readonly d: number;
+  private readonly left: Point;
+  private readonly right: Point;
+  private readonly cur: Point;
+  private readonly prop: Point;
+  private readonly subProp: Point;
+  private readonly treeSum: Float64Array;
+  private readonly subSum: Float64Array;
+  private readonly firstP: Float64Array;
+  private readonly prevP: Float64Array;
+  private readonly velocity: Float64Array;
+  private readonly sumA: Float64Array;
+  private readonly sumB: Float64Array;
+  private readonly cpP: Float64Array[] = [];
+  private readonly cpSum: Float64Array[] = [];
+  private readonly cpPrev: Float64Array[] = [];
+  private readonly coefficients: readonly number[];
+
+  private rand: TreeRandomness | undefined;
+  private energy0 = 0;
+  private propEnergy = 0;
+  private treeLogW = 0;
+  private depth = 0;
+  private numSteps = 0;
+  private acceptSum = 0;
+  private divergent = false;
+  private eps0 = 0;
+  // The current doubling j, its direction and step, the leaf k and the integrator stage i.
+  private j = 0;
+  private forward = true;
+  private eps = 0;
+  private k = 0;
+  private i = 0;
+  private subLogW = -Infinity;
+  private subEnergy = 0;
+  private subValid = true;
+  private subDivergent = false;
+
+  constructor(
+    private readonly chain: number,
+    private readonly settings: ChainNutsSettings,
+  ) {
+    const d = settings.metric.dim;
+    this.d = d;
+    this.coefficients = settings.coefficients;
+    this.left = new Point(d);
+    this.right = new Point(d);
+    this.cur = new Point(d);
+    this.prop = new Point(d);
+    this.subProp = new Point(d);
+    this.treeSum = new Float64Array(d);
+    this.subSum = new Float64Array(d);
+    this.firstP = new Float64Array(d);
+    this.prevP = new Float64Array(d);
+    this.velocity = new Float64Array(d);
+    this.sumA = new Float64Array(d);
+    this.sumB = new Float64Array(d);
+    for (let l = 0; l <= settings.maxTreeDepth; l++) {
+      this.cpP.push(new Float64Array(d));
+      this.cpSum.push(new Float64Array(d));
+      this.cpPrev.push(new Float64Array(d));
+    }
+    this.q = this.cur.q;
+    this.g = this.cur.g;
+    this.result = { q: this.prop.q, g: this.prop.g, logp: 0, energy: 0, acceptanceRate: 0, numSteps: 0, depth: 0, divergent: false };
+  }
+
+  /** Starts a transition from `start` with the chain's key and step size (then call {@link resume}). */
+  begin(chainKey: PRNGKey, start: ChainPoint, stepSize: number): void {
+    const { metric } = this.settings;
+    const c = this.chain;
+    const d = this.d;
+    const rand = new TreeRandomness(chainKey);
+    this.rand = rand;
+    const left = this.left;
+    copyInto(left.q, start.q, d);
+    copyInto(left.g, start.g, d);
+    left.logp = start.logp;
+    metric.momentumFromNormals(c, rand.normals(d), 0, left.p, 0);
+    this.right.copy(left);
+    this.prop.copy(left);
+    copyInto(this.treeSum, left.p, d);
+    this.energy0 = metric.kineticEnergy(c, left.p, 0) - left.logp;
+    this.propEnergy = this.energy0;
+    this.treeLogW = 0;
+    this.depth = 0;
+    this.numSteps = 0;
+    this.acceptSum = 0;
+    this.divergent = false;
+    this.eps0 = Math.fround(stepSize);
+    this.j = 0;
+    this.beginDoubling();
+  }
+
+  /**
+   * Runs until the next gradient is needed (returns true: evaluate at {@link q}, write {@link g},
+   * call again with the log density) or the transition ends (returns false). The first call after
+   * {@link begin} ignores `logDensity`.
+   */
+  resume(logDensity: number): boolean {
+    if (this.i > 0) {
+      // Coming back from a gradient request (position updates are the odd stages).
+      this.cur.logp = logDensity;
+    }
+    for (;;) {
+      if (this.integrate()) return true;
+      // The step is complete.
+      this.finishStep();
+      if (this.subValid && this.k < 1 << this.j) {
+        this.beginStep();
+        continue;
+      }
+      if (!this.merge()) return false;
+      this.j++;
+      if (this.j >= this.settings.maxTreeDepth) {
+        this.finish();
+        return false;
+      }
+      this.beginDoubling();
+    }
+  }
+
+  private beginDoubling(): void {
+    const rand = this.rand!;
+    rand.startDoubling(this.j);
+    this.forward = rand.direction() > 0;
+    this.eps = this.forward ? this.eps0 : -this.eps0;
+    this.cur.copy(this.forward ? this.right : this.left);
+    this.subSum.fill(0);
+    this.subLogW = -Infinity;
+    this.subEnergy = 0;
+    this.subValid = true;
+    this.subDivergent = false;
+    this.k = 0;
+    this.beginStep();
+  }
+
+  private beginStep(): void {
+    if (this.j >= 1 && (this.k & 1) === 0) copyInto(this.prevP, this.cur.p, this.d);
+    this.i = 0;
+  }
+
+  /** Advances the integrator stages; true when a gradient at `q` is needed. */
+  private integrate(): boolean {
+    const coefficients = this.coefficients;
+    const d = this.d;
+    const cur = this.cur;
+    while (this.i < coefficients.length) {
+      const h = coefficients[this.i]! * this.eps;
+      const even = (this.i & 1) === 0;
+      this.i++;
+      if (even) {
+        for (let x = 0; x < d; x++) cur.p[x] = cur.p[x]! + h * cur.g[x]!;
+      } else {
+        const v = this.velocity;
+        this.settings.metric.velocity(this.chain, cur.p, 0, v, 0);
+        for (let x = 0; x < d; x++) cur.q[x] = cur.q[x]! + h * v[x]!;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The bookkeeping after integrator step k of doubling j. */
+  private finishStep(): void {
+    const { metric, divergenceThreshold } = this.settings;
+    const c = this.chain;
+    const d = this.d;
+    const { cur, subSum, sumA, sumB } = this;
+    const j = this.j;
+    const k = this.k;
+    const energy = metric.kineticEnergy(c, cur.p, 0) - cur.logp;
+    let delta = energy - this.energy0;
+    // NaN energies are divergences with zero weight (NumPyro).
+    if (Number.isNaN(delta)) delta = Infinity;
+    const logW = -delta;
+    const diverged = delta > divergenceThreshold;
+    this.acceptSum += Math.min(1, Math.exp(logW));
+    this.numSteps++;
+    // Checkpoints at the starts of the subtrees of every level that begin at k.
+    for (let l = 1; l <= j; l++) {
+      if ((k & ((1 << l) - 1)) !== 0) break;
+      copyInto(this.cpP[l]!, cur.p, d);
+      copyInto(this.cpSum[l]!, subSum, d);
+      copyInto(this.cpPrev[l]!, this.prevP, d);
+    }
+    for (let x = 0; x < d; x++) subSum[x] = subSum[x]! + cur.p[x]!;
+    // Multinomial (uniform by weight) choice within the subtree; at k = 0 the point is taken.
+    let take = k === 0;
+    if (k === 0) {
+      this.subLogW = logW;
+      copyInto(this.firstP, cur.p, d);
+    } else {
+      const w = logAddExp(this.subLogW, logW);
+      take = this.rand!.stepUniform(k) < Math.exp(logW - w);
+      this.subLogW = w;
+    }
+    if (take) {
+      this.subProp.copy(cur);
+      this.subEnergy = energy;
+    }
+    // U-turn checks of the subtrees of every level that end at k (Stan ≥ 2.21's extra checks
+    // across the halves from level 2 on).
+    let turning = false;
+    for (let l = 1; l <= j && !turning; l++) {
+      if (((k + 1) & ((1 << l) - 1)) !== 0) break;
+      const cpP = this.cpP[l]!;
+      const cpSum = this.cpSum[l]!;
+      for (let x = 0; x < d; x++) sumA[x] = subSum[x]! - cpSum[x]!;
+      turning = metric.isTurning(c, cpP, 0, cur.p, 0, sumA, 0);
+      if (!turning && l >= 2) {
+        const mP = this.cpP[l - 1]!;
+        const mSum = this.cpSum[l - 1]!;
+        const mPrev = this.cpPrev[l - 1]!;
+        for (let x = 0; x < d; x++) {
+          sumA[x] = mSum[x]! + mP[x]! - cpSum[x]!;
+          sumB[x] = subSum[x]! - mSum[x]! + mPrev[x]!;
+        }
+        turning = metric.isTurning(c, cpP, 0, mP, 0, sumA, 0) || metric.isTurning(c, mPrev, 0, cur.p, 0, sumB, 0);
+      }
+    }
+    if (diverged) this.subDivergent = true;
+    if (diverged || turning) this.subValid = false;
+    this.k = k + 1;
+  }
+
+  /**
+   * The top-level merge: biased progressive sampling and the U-turn checks of the merged
+   * trajectory, with Stan's two checks across the boundary. False when the transition ends.
+   */
+  private merge(): boolean {
+    const { metric } = this.settings;
+    const c = this.chain;
+    const d = this.d;
+    const { left, right, cur, treeSum, subSum, firstP, sumA, sumB } = this;
+    const oldEnd = this.forward ? right : left;
+    const farEnd = this.forward ? left : right;
+    for (let x = 0; x < d; x++) sumA[x] = treeSum[x]! + subSum[x]!;
+    let turning = metric.isTurning(c, this.forward ? left.p : cur.p, 0, this.forward ? cur.p : right.p, 0, sumA, 0);
+    if (!turning) {
+      for (let x = 0; x < d; x++) sumB[x] = treeSum[x]! + firstP[x]!;
+      turning = metric.isTurning(c, farEnd.p, 0, firstP, 0, sumB, 0);
+    }
+    if (!turning) {
+      for (let x = 0; x < d; x++) sumB[x] = subSum[x]! + oldEnd.p[x]!;
+      turning = metric.isTurning(c, oldEnd.p, 0, cur.p, 0, sumB, 0);
+    }
+    if (this.subValid && this.rand!.topUniform() < Math.exp(this.subLogW - this.treeLogW)) {
+      this.prop.copy(this.subProp);
+      this.propEnergy = this.subEnergy;
+    }
+    this.treeLogW = logAddExp(this.treeLogW, this.subLogW);
+    if (this.subDivergent) this.divergent = true;
+    if (!this.subValid) {
+      this.finish();
+      return false;
+    }
+    this.depth++;
+    if (turning) {
+      this.finish();
+      return false;
+    }
+    oldEnd.copy(cur);
+    copyInto(treeSum, sumA, d);
+    return true;
+  }
+
+  private finish(): void {
+    const r = this.result;
+    r.logp = this.prop.logp;
+    r.energy = this.propEnergy;
+    r.acceptanceRate = this.numSteps > 0 ? this.acceptSum / this.numSteps : 0;
+    r.numSteps = this.numSteps;
+    r.depth = this.depth;
+    r.divergent = this.divergent;
+    this.rand = undefined;
+  }
+}
