@@ -100,7 +100,7 @@ export async function fitNuts(points: readonly Point[], options: NutsOptions = {
   try {
     const run = await sample(
       key(o.seed ?? 0),
-      { logDensityFn: bnnLogDensity(x, y, hidden), initialPosition: init },
+      { logDensityFn: bnnLogDensity(x, y, hidden), initialPosition: init, independentRows: true },
       {
         numWarmup: o.numWarmup,
         numSamples: o.numSamples,

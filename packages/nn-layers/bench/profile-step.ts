@@ -2,7 +2,9 @@
  * Kernels per training step and time per kernel type (tf.profile) of the loops that
  * train-step.bench.ts times, to see where a step goes:
  *
- *   node --import tsx bench/profile-step.ts [wasm|cpu] [mdn|mlp] [batch] [fused|unfused] [flat]
+ *   node --import tsx bench/profile-step.ts [wasm|cpu] [mdn|mlp] [batch] [fused|unfused] [flat|tree] [kernels|ops]
+ *
+ * (`ops`: Adam and the mixture NLL by their tfjs-op paths instead of the fused host kernels.)
  *
  * (from packages/nn-layers). Kernel times under tf.profile include its bookkeeping; compare them
  * with each other, and the un-profiled ms/step printed first.
@@ -11,11 +13,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@probdl/tensor-backend';
 import { startTraining, type ModelName } from './support/training.js';
 
-const [backend = 'wasm', model = 'mdn', batchArg = '512', path = 'fused', flat = ''] = process.argv.slice(2);
+const [backend = 'wasm', model = 'mdn', batchArg = '512', path = 'fused', flat = '', kernels = 'kernels'] = process.argv.slice(2);
 await initBackend({ prefer: [backend as 'wasm' | 'cpu'] });
 const batch = Number(batchArg);
 const fused = path !== 'unfused';
-const loop = startTraining({ model: model as ModelName, batch, fusedDense: fused, fusedLoss: fused, flatParams: flat === 'flat' }, 0);
+const loop = startTraining({ model: model as ModelName, batch, fusedDense: fused, fusedLoss: fused, flatParams: flat === 'flat', hostKernels: kernels !== 'ops' }, 0);
 
 const run = async (n: number) => {
   const l = loop.steps(n);
@@ -36,7 +38,7 @@ for (let r = 0; r < 5; r++) {
 }
 const epochSteps = Math.ceil(261_287 / batch);
 console.log(
-  `${backend} ${model} batch ${batch} ${path}${flat === 'flat' ? ' flat params' : ''}: ${best.toFixed(2)} ms/step wall, ${bestCpu.toFixed(2)} ms CPU (best of 5 × ${n}), ` +
+  `${backend} ${model} batch ${batch} ${path}${flat === 'flat' ? ' flat params' : ''}${kernels === 'ops' ? ' (tfjs-op Adam and NLL)' : ''}: ${best.toFixed(2)} ms/step wall, ${bestCpu.toFixed(2)} ms CPU (best of 5 × ${n}), ` +
     `${((best * epochSteps) / 1000).toFixed(2)} s/epoch extrapolated`,
 );
 

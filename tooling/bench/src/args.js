@@ -11,7 +11,8 @@ Usage: node tooling/bench/src/cli.js [options] [bench files...]     (from the re
   --out FILE         where the JSON goes (default: bench-results/<timestamp>.json at the repo root)
   --compare OLD      also print new/old ratios against an earlier JSON file
   --baseline NAME    the backend the others are divided by (default: cpu, else the first)
-  --threads N        threads for PyTorch (default 1: tfjs cpu and wasm run on one thread in Node)
+  --threads N|best   threads for PyTorch (default best: it runs at 1 thread and at every core,
+                     and the faster is the baseline, since more threads are not always faster)
   --python EXE       the Python that may have torch (default: $PROBDL_PYTHON or python3)
   --no-pytorch       skip the PyTorch comparison
   --timeout SEC      limit for each backend's process (default 1800)
@@ -31,7 +32,7 @@ export function parseArgs(argv) {
     out: null,
     compare: null,
     baseline: null,
-    threads: 1,
+    threads: 'best',
     python: process.env.PROBDL_PYTHON || 'python3',
     pytorch: true,
     timeoutS: 1800,
@@ -85,8 +86,12 @@ export function parseArgs(argv) {
         break;
       case '--threads': {
         const raw = take();
+        if (raw === 'best') {
+          o.threads = raw;
+          break;
+        }
         const n = Number(raw);
-        if (!Number.isInteger(n) || n < 1) throw new Error(`--threads: expected a positive integer, got '${raw}'`);
+        if (!Number.isInteger(n) || n < 1) throw new Error(`--threads: expected a positive integer or 'best', got '${raw}'`);
         o.threads = n;
         break;
       }
@@ -98,6 +103,10 @@ export function parseArgs(argv) {
         break;
       case '--timeout': {
         const raw = take();
+        if (raw === 'best') {
+          o.threads = raw;
+          break;
+        }
         const n = Number(raw);
         if (!(n > 0)) throw new Error(`--timeout: expected seconds > 0, got '${raw}'`);
         o.timeoutS = n;

@@ -58,3 +58,28 @@ export function runTorchScript(python, spec, timing, threads, timeoutS) {
   if (!out || !out.stats) return { ok: false, command, error: `no JSON result line in its output: ${r.stdout.slice(-500)}` };
   return { ok: true, command, ...out };
 }
+
+/**
+ * The thread counts to run PyTorch at: `--threads N` gives [N]; 'best' gives 1 and every core
+ * (on a small or shared machine more threads can be slower, so both are tried).
+ * @param {number | 'best'} option
+ * @param {number} cores
+ * @returns {number[]}
+ */
+export function torchThreadCounts(option, cores) {
+  if (option !== 'best') return [option];
+  return cores > 1 ? [1, cores] : [1];
+}
+
+/**
+ * The fastest successful run (lowest median) among runs at different thread counts, or else the
+ * first failure, so a case's baseline is PyTorch's best in this run.
+ * @template {{ ok: boolean, stats?: { median: number } }} R
+ * @param {R[]} runs
+ * @returns {R | null}
+ */
+export function fastestRun(runs) {
+  const ok = runs.filter((r) => r.ok && r.stats);
+  if (ok.length === 0) return runs[0] ?? null;
+  return ok.reduce((best, r) => (r.stats.median < best.stats.median ? r : best));
+}

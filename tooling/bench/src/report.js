@@ -33,6 +33,7 @@ export function formatReport(data) {
   const pt = data.pytorch;
   if (pt === null) lines.push('PyTorch: not asked for (--no-pytorch)');
   else if (!pt.found) lines.push(`PyTorch: not found — ${pt.reason}. To compare with it, install it: ${pt.install}`);
+  else if (data.options.threads === 'best') lines.push(`PyTorch: torch ${pt.torch} on Python ${pt.pythonVersion}, run at 1 thread and at every core; "vs PyTorch" divides by the faster (--threads best)`);
   else lines.push(`PyTorch: torch ${pt.torch} on Python ${pt.pythonVersion}, ${pt.threads ?? data.options.threads} intra-op thread(s), ${pt.interopThreads ?? '?'} inter-op (--threads ${data.options.threads})`);
   const baseline = data.options.baseline;
   lines.push(`Figures: median time per item, spread = interquartile range / median; "vs ${baseline}" = this backend / ${baseline} in this run; "vs PyTorch" = probdl / PyTorch (above 1: slower than PyTorch).`);
@@ -65,8 +66,13 @@ export function formatReport(data) {
       ]);
     }
     if (c.pytorch) {
-      if (c.pytorch.ok) rows.push(['  pytorch', formatTime(c.pytorch.stats.median), `±${c.pytorch.stats.iqrPct.toFixed(1)}%`, String(c.pytorch.stats.runs), '', '1.00×', `${c.pytorch.threads} thread(s)`]);
+      if (c.pytorch.ok) rows.push(['  pytorch', formatTime(c.pytorch.stats.median), `±${c.pytorch.stats.iqrPct.toFixed(1)}%`, String(c.pytorch.stats.runs), '', '1.00×', `${c.pytorch.threads} thread(s)${c.pytorch.runs ? ', the faster' : ''}`]);
       else rows.push(['  pytorch', 'FAILED', '', '', '', '', (c.pytorch.error ?? '').split('\n').pop().slice(0, 100)]);
+      // The other thread counts tried, for the record (not the baseline).
+      for (const r of (c.pytorch.runs ?? []).filter((x) => x.ok && x.threads !== c.pytorch.threads)) {
+        const slower = c.pytorch.ok ? `, ${formatRatio(r.stats.median / c.pytorch.stats.median)} the faster's time` : '';
+        rows.push(['  pytorch', formatTime(r.stats.median), `±${r.stats.iqrPct.toFixed(1)}%`, String(r.stats.runs), '', '', `${r.threads} thread(s)${slower}`]);
+      }
     }
     lines.push(formatTable(rows, { rightAlign: [1, 2, 3, 4, 5] }));
   }

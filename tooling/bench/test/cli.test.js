@@ -33,7 +33,7 @@ describe('probdl-bench --quick --backends cpu --filter dispatch', () => {
   it('describes the run and the machine', () => {
     expect(data.schema).toBe('probdl-bench/1');
     expect(Date.parse(data.createdAt)).not.toBeNaN();
-    expect(data.options).toMatchObject({ backends: ['cpu'], filter: 'dispatch', quick: true, baseline: 'cpu', threads: 1 });
+    expect(data.options).toMatchObject({ backends: ['cpu'], filter: 'dispatch', quick: true, baseline: 'cpu', threads: 'best' });
     expect(data.machine.cores).toBeGreaterThan(0);
     expect(typeof data.machine.cpuModel).toBe('string');
     expect(data.machine.node).toBe(process.version);

@@ -35,6 +35,8 @@ export interface TrainingSpec {
    * Adam then runs ~15 kernels per step instead of ~15 per leaf. Default false.
    */
   readonly flatParams?: boolean;
+  /** Adam's and the mixture NLL's fused host kernels on cpu/wasm (default true); false: their tfjs-op paths. */
+  readonly hostKernels?: boolean;
   readonly rows?: number;
 }
 
@@ -57,7 +59,8 @@ function buildModel(spec: TrainingSpec): Module {
 
 function lossFunction(spec: TrainingSpec, model: Module): (params: Tree, x: tf.Tensor, y: tf.Tensor) => tf.Scalar {
   if (spec.model === 'mlp') return (p, x, y) => meanSquaredError(model.apply(p, x), y);
-  if (spec.fusedLoss) return (p, x, y) => mixtureNormalNll(model.apply(p, x), y, { numComponents: COMPONENTS }) as tf.Scalar;
+  const fusedKernel = spec.hostKernels ?? true;
+  if (spec.fusedLoss) return (p, x, y) => mixtureNormalNll(model.apply(p, x), y, { numComponents: COMPONENTS, fusedKernel }) as tf.Scalar;
   const head = mixtureNormal(COMPONENTS, [1], { validateArgs: false });
   return (p, x, y) => {
     const dist = head.apply(model.apply(p, x));
@@ -76,7 +79,7 @@ export function startTraining(spec: TrainingSpec, seed = 0): TrainingLoop {
   const x = random.normal(foldIn(root, 1), [rows, FEATURES]);
   const y = random.normal(foldIn(root, 2), [rows, 1]);
   const model = buildModel(spec);
-  const optimizer: GradientTransformation<OptState> = adam(1e-3);
+  const optimizer: GradientTransformation<OptState> = adam(1e-3, { fusedKernel: spec.hostKernels ?? true });
   const initial = model.init(foldIn(root, 3), [FEATURES]);
   const baseLoss = lossFunction(spec, model);
   let params: Tree;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { mixtureNllBackward, mixtureNllForward, mixtureNllKernelAvailable } from './mixture-normal-nll-kernel.js';
 
 /** Options of {@link mixtureNormalNll}. */
 export interface MixtureNormalNllOptions {
@@ -8,6 +9,12 @@ export interface MixtureNormalNllOptions {
   readonly scaleShift?: number;
   /** 'mean' (default) or 'sum' over the examples, or 'none' for the per-example values. */
   readonly reduction?: 'mean' | 'sum' | 'none';
+  /**
+   * On cpu and wasm, compute the loss and its gradient in two host kernels (one pass each) instead
+   * of ~40 tfjs ops. Default true; false forces the tfjs-op path, the reference, which every other
+   * backend takes.
+   */
+  readonly fusedKernel?: boolean;
 }
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -47,17 +54,40 @@ export function mixtureNormalNll(features: tf.Tensor, y: tf.Tensor, options: Mix
     const shape = y instanceof tf.Tensor ? `[${y.shape.join(', ')}]` : String(y);
     throw new RangeError(`${fn}: y must have shape [${[...batch, 1].join(', ')}] or [${batch.join(', ')}] for features of shape [${features.shape.join(', ')}], got ${shape}`);
   }
+  const fusedKernel = options.fusedKernel ?? true;
+  if (typeof fusedKernel !== 'boolean') throw new TypeError(`${fn}: option 'fusedKernel' must be a boolean, got ${String(fusedKernel)}`);
   return tf.tidy(() => {
     const n = batch.reduce((a, b) => a * b, 1);
     const f2 = tf.reshape(features, [n, 3 * k]) as tf.Tensor2D;
     const y2 = tf.reshape(y.dtype === 'float32' ? y : tf.cast(y, 'float32'), [n, 1]) as tf.Tensor2D;
-    const out = fusedNll(f2, y2, k, shift, reduction);
+    const out = fusedKernel && mixtureNllKernelAvailable() ? kernelNll(f2, y2, k, shift, reduction) : fusedNll(f2, y2, k, shift, reduction);
     return reduction === 'none' ? tf.reshape(out, batch) : out;
   });
 }
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+/**
+ * The same op from the host kernels: the forward pass also returns the per-example gradient, so
+ * the backward pass is one scaling kernel (no split, merge or elementwise chain).
+ */
+function kernelNll(features: tf.Tensor2D, y: tf.Tensor2D, k: number, shift: number, reduction: 'mean' | 'sum' | 'none'): tf.Tensor {
+  const n = features.shape[0];
+  const f = tf.customGrad((ff, yy, save) => {
+    const [perExample, gradF, gradY] = mixtureNllForward(ff as tf.Tensor2D, yy as tf.Tensor2D, k, shift);
+    const value = reduction === 'none' ? perExample : reduction === 'sum' ? tf.sum(perExample) : tf.mean(perExample);
+    (save as tf.GradSaveFunc)([gradF, gradY]);
+    return {
+      value,
+      gradFunc: (dy, saved) => {
+        const [sF, sY] = saved as [tf.Tensor2D, tf.Tensor2D];
+        return mixtureNllBackward(sF, sY, dy as tf.Tensor, reduction === 'mean' ? 1 / n : 1);
+      },
+    };
+  });
+  return f(features, y);
 }
 
 /** The op on `[n, 3K]` features and `[n, 1]` targets: `[n]` per-example values or a scalar. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerMissingWasmKernels } from './wasm-kernels.js';
+import { registerWasmGather } from './wasm-gather.js';
 import type { AdapterDescription, BackendAttempt, BackendName, BackendReport } from './types.js';
 import { BACKEND_NAMES } from './types.js';
 import { findNodeAdapter, installNavigatorGpu, describeAdapter, formatAdapter, type NodeWebGpuOptions } from './webgpu-node.js';
@@ -56,6 +57,7 @@ async function startCpu(): Promise<void> {
 async function startWasm(options: InitBackendOptions['wasm'] = {}): Promise<void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   registerMissingWasmKernels();
+  registerWasmGather();
   const paths = await resolveWasmPaths(options.paths);
   try {
     wasm.setWasmPaths(paths as never);
