@@ -3,17 +3,19 @@ import { POSTERIORS } from '../../../model/test/reference/models/posteriordb-cas
 import { useVerificationBackend, verify } from './posteriordb-verify.js';
 
 /*
- * The same checks in lockstep with 64 chains (300 warmup, 100 draws each). PENDING: on a loaded
- * 2-core machine (wasm) eight schools alone ran for more than 20 minutes without finishing, so this
- * file runs with `pnpm verify`; its pass or fail is not yet known (a first run exceeded 23 minutes).
+ * The same checks in lockstep with 64 chains, 500 warmup and 500 draws each (32,000 draws). With
+ * the host trajectory and chains out of step in the sampling phase this takes minutes per
+ * posterior on a 2-core CPU (wasm), so it runs with `pnpm verify`. 100 draws per chain proved too
+ * few for the R-hat < 1.01 check: split R-hat over 128 half-chains of 50 draws came out at
+ * 1.010–1.012 on correct runs (arK, eight schools), within its own sampling noise.
  */
 
 beforeAll(useVerificationBackend);
 
 const MINUTES = 60_000;
 
-describe('lockstep with 64 chains (300 warmup, 100 draws each)', () => {
+describe('lockstep with 64 chains (500 warmup, 500 draws each)', () => {
   it.each(POSTERIORS.map((name, i) => [name, i] as const))('%s', async (name, i) => {
-    await verify(name, 200 + i, { numWarmup: 300, numSamples: 100, numChains: 64, chainMethod: 'lockstep' }, '64 chains × 100');
-  }, 20 * MINUTES);
+    await verify(name, 200 + i, { numWarmup: 500, numSamples: 500, numChains: 64, chainMethod: 'lockstep' }, '64 chains × 500');
+  }, 30 * MINUTES);
 });
