@@ -12,7 +12,7 @@
  *
  * @packageDocumentation
  */
-export type { LogDensityFn, HmcState, IntegratorState, InverseMassMatrix, Metric, Integrator, StepSize, KernelInfo, Kernel, HmcParams } from './types.js';
+export type { LogDensityFn, HmcState, IntegratorState, InverseMassMatrix, Metric, Integrator, StepSize, KernelInfo, Kernel, HmcParams, StepsControl, StepsResult } from './types.js';
 
 // Metrics and integrators
 export { euclideanMetric } from './metrics/euclidean.js';
