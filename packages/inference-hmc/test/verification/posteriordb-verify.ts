@@ -41,12 +41,14 @@ const DERIVED = {
  * the configuration the checks run: "no divergences where Stan has none". Measured with rstan
  * 2.21.7 (Debian), three seeds each. Only eight schools (non-centred) diverges under Stan's
  * defaults (posteriordb's own reference run used adapt_delta 0.95): 3, 1 and 0 divergences with 4
- * chains × (1,000 + 1,000), and 4, 5 and 12 with 64 chains × (500 + 500). The other posteriors
- * are held to none.
+ * chains × (1,000 + 1,000); 4, 5 and 12 with 64 chains × (500 + 500); 15, 15 and 13 with 64 chains
+ * × (1,000 + 1,000). Another configuration gets Stan's highest observed rate (3 in 4,000). The
+ * other posteriors are held to none.
  */
-function stanDivergences(name: string, numChains: number): number {
+function stanDivergences(name: string, numChains: number, numSamples: number): number {
   if (name !== 'eight_schools-eight_schools_noncentered') return 0;
-  return numChains <= 4 ? 3 : 12;
+  const measured: Record<string, number> = { '4x1000': 3, '64x500': 12, '64x1000': 15 };
+  return measured[`${numChains}x${numSamples}`] ?? Math.ceil((3 / 4000) * numChains * numSamples);
 }
 
 export async function verify(name: PosteriorName, seed: number, options: SampleOptions, label: string): Promise<void> {
@@ -68,7 +70,8 @@ export async function verify(name: PosteriorName, seed: number, options: SampleO
     console.log(
       `${formatChecks(`posteriordb ${name} [${label}]: ${seconds.toFixed(1)} s, ${result.gradientEvaluations} gradient evaluations, ${divergent} divergent`, checks)}\n${s.problems.map((p) => `  problem: ${p}`).join('\n')}`,
     );
-    expect(divergent, `${name}: divergent transitions (Stan: ${stanDivergences(name, numChains)})`).toBeLessThanOrEqual(stanDivergences(name, numChains));
+    const stanMax = stanDivergences(name, numChains, options.numSamples ?? 1000);
+    expect(divergent, `${name}: divergent transitions (Stan had up to ${stanMax})`).toBeLessThanOrEqual(stanMax);
     for (const k of checks) {
       expect(k.zMean, `${name} ${k.name}: mean ${k.mean} vs reference ${k.refMean}`).toBeLessThan(4);
       expect(k.zSd, `${name} ${k.name}: sd ${k.sd} vs reference ${k.refSd}`).toBeLessThan(4);
