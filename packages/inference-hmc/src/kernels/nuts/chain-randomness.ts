@@ -62,56 +62,44 @@ export class TreeRandomness {
  * acceptance of the new subtree, [2 + k] the uniform choice at the subtree's step k.
  */
 export class ChainRandomness {
-  private readonly treeKeys: PRNGKey[];
-  private readonly momentumKeys: PRNGKey[];
-  private doubling: (Float32Array | undefined)[] = [];
+  private readonly chains: TreeRandomness[];
+  private building: ArrayLike<number | boolean> = [];
 
   /** Splits every chain's key into its momentum key and its tree key. */
   constructor(chainKeys: readonly PRNGKey[]) {
-    this.treeKeys = [];
-    this.momentumKeys = [];
-    for (const k of chainKeys) {
-      const [m, t] = split(k, 2);
-      this.momentumKeys.push(m!);
-      this.treeKeys.push(t!);
-    }
+    this.chains = chainKeys.map((k) => new TreeRandomness(k));
   }
 
   /** Standard normals `[C * D]` (row-major) for the momenta. */
   normals(dim: number): Float32Array {
-    const c = this.momentumKeys.length;
-    const out = new Float32Array(c * dim);
-    for (let i = 0; i < c; i++) out.set(random.normalHost(this.momentumKeys[i]!, [dim]), i * dim);
+    const out = new Float32Array(this.chains.length * dim);
+    this.chains.forEach((r, i) => out.set(r.normals(dim), i * dim));
     return out;
   }
 
   /**
    * Draws doubling `depth`'s uniforms for the chains with `building[c]` set (others get none and
-   * read as 0; their results are discarded).
+   * read as direction +1 and uniform 0; their results are discarded).
    */
   startDoubling(depth: number, building: ArrayLike<number | boolean>): void {
-    const n = 2 ** depth + 2;
-    this.doubling = this.treeKeys.map((k, c) => {
-      if (!building[c]) return undefined;
-      const bits = random.randomBits(foldIn(k, depth), [n]);
-      const u = new Float32Array(n);
-      for (let i = 0; i < n; i++) u[i] = (bits[i]! >>> 8) * UNIT;
-      return u;
+    this.building = Array.from(building);
+    this.chains.forEach((r, c) => {
+      if (building[c]) r.startDoubling(depth);
     });
   }
 
   /** Per chain: +1 (forwards) or -1 (backwards) for the current doubling. */
   directions(): Float32Array {
-    return Float32Array.from(this.doubling, (u) => (u === undefined || u[0]! >= 0.5 ? 1 : -1));
+    return Float32Array.from(this.chains, (r, c) => (this.building[c] ? r.direction() : 1));
   }
 
   /** Per chain: the uniform of the top-level (biased progressive) acceptance of the new subtree. */
   topUniforms(): Float32Array {
-    return Float32Array.from(this.doubling, (u) => (u === undefined ? 0 : u[1]!));
+    return Float32Array.from(this.chains, (r, c) => (this.building[c] ? r.topUniform() : 0));
   }
 
   /** Per chain: the uniform for the in-subtree (multinomial) choice at step `k` of the doubling. */
   stepUniforms(k: number): Float32Array {
-    return Float32Array.from(this.doubling, (u) => (u === undefined ? 0 : u[2 + k]!));
+    return Float32Array.from(this.chains, (r, c) => (this.building[c] ? r.stepUniform(k) : 0));
   }
 }

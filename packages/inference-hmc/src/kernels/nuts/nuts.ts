@@ -165,19 +165,11 @@ function stepSizesOf(stepSize: HmcParams['stepSize'], numChains: number): Float6
 }
 
 function stepSizeTensor(stepSize: HmcParams['stepSize'], numChains: number): tf.Tensor {
-  const values = typeof stepSize === 'number' ? new Float32Array(numChains).fill(stepSize) : Float32Array.from(stepSize);
-  if (values.length !== numChains) throw new RangeError(`nuts: stepSize must have one value per chain (${numChains}), got ${values.length}`);
-  for (const v of values) if (!(v > 0 && Number.isFinite(v))) throw new RangeError(`nuts: stepSize must be positive and finite, got ${v}`);
-  return tf.tensor2d(values, [numChains, 1]);
+  return tf.tensor2d(Float32Array.from(stepSizesOf(stepSize, numChains)), [numChains, 1]);
 }
 
-function metricOf(invMass: tf.Tensor, numChains: number, dim: number): Metric {
-  const s = invMass.shape;
-  if (invMass.rank === 1 && s[0] === dim) return euclideanMetric(invMass, 'diagonal');
-  if (invMass.rank === 2 && s[0] === dim && s[1] === dim) return euclideanMetric(invMass, 'dense');
-  if (invMass.rank === 2 && s[0] === numChains && s[1] === dim) return euclideanMetric(invMass, 'diagonal');
-  if (invMass.rank === 3 && s[0] === numChains && s[1] === dim && s[2] === dim) return euclideanMetric(invMass, 'dense');
-  throw new RangeError(`nuts: inverseMassMatrix must be [D], [D, D], [C, D] or [C, D, D] with C = ${numChains}, D = ${dim}, got [${s.join(', ')}]`);
+function metricOf(invMass: tf.Tensor, numChains: number, dim: number, given: 'diagonal' | 'dense' | undefined): Metric {
+  return euclideanMetric(invMass, metricKindOf(invMass, numChains, dim, given));
 }
 
 /**
@@ -201,7 +193,7 @@ export async function nutsTransition(
     const setup = await hostSetupOf(state, params, { maxTreeDepth, divergenceThreshold, integrator, trajectory, independentRows });
     return hostNutsTransition(chainKeys, state, logDensityFn, setup);
   }
-  const metric = metricOf(params.inverseMassMatrix, numChains, dim);
+  const metric = metricOf(params.inverseMassMatrix, numChains, dim, params.metric);
   const stepSize = stepSizeTensor(params.stepSize, numChains);
   const rand = new ChainRandomness(chainKeys);
 
