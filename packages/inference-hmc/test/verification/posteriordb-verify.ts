@@ -14,7 +14,7 @@ import { checkAgainstReference, formatChecks, type ReferenceSummary } from './re
  * the five posteriordb posteriors (the model package's reference models): NUTS with default settings reproduces the reference posterior. Tolerances are Monte Carlo
  * standard errors, not values from a run: every parameter's mean and sd within 4 combined MCSEs
  * (ours from our ESS, the reference's from its 10,000 draws; reference-check.ts), rank-normalised
- * split R-hat < 1.01, bulk ESS > 400, and no divergent transition (Stan has none on these). With
+ * split R-hat < 1.01, bulk ESS > 400, and divergences no more than Stan's (divergenceAllowance). With
  * about 20 parameters × 2 statistics per run, a 4-MCSE band fails by chance with probability
  * about 40 × 6e-5 ≈ 0.3% per run; the keys are fixed, so a pass is reproducible.
  *
@@ -35,22 +35,48 @@ const DERIVED = {
   },
 };
 
-/** Samples posterior `name` with `options` and checks it against the reference (see the file comment). */
 /**
- * The most divergences Stan itself had on a posterior with default settings (adapt_delta 0.8), in
- * the configuration the checks run: "no divergences where Stan has none". Measured with rstan
- * 2.21.7 (Debian), three seeds each. Only eight schools (non-centred) diverges under Stan's
- * defaults (posteriordb's own reference run used adapt_delta 0.95): 3, 1 and 0 divergences with 4
- * chains × (1,000 + 1,000); 4, 5 and 12 with 64 chains × (500 + 500); 15, 15 and 13 with 64 chains
- * × (1,000 + 1,000). Another configuration gets Stan's highest observed rate (3 in 4,000). The
- * other posteriors are held to none.
+ * Stan's divergent transitions on a posterior with default settings (adapt_delta 0.8), measured
+ * with rstan 2.21.7 (Debian), three seeds per configuration. Only eight schools (non-centred)
+ * diverges under Stan's defaults (posteriordb's own reference run used adapt_delta 0.95); the other
+ * posteriors are held to none, as the issue asks ("no divergences where Stan has none").
  */
-function stanDivergences(name: string, numChains: number, numSamples: number): number {
-  if (name !== 'eight_schools-eight_schools_noncentered') return 0;
-  const measured: Record<string, number> = { '4x1000': 3, '64x500': 12, '64x1000': 15 };
-  return measured[`${numChains}x${numSamples}`] ?? Math.ceil((3 / 4000) * numChains * numSamples);
+const STAN_DIVERGENCES: Partial<Record<string, Record<string, readonly number[]>>> = {
+  'eight_schools-eight_schools_noncentered': { '4x1000': [3, 1, 0], '64x500': [4, 5, 12], '64x1000': [15, 15, 13] },
+};
+
+/**
+ * The most divergences a run may have where Stan has some: Stan's mean count plus 4 standard
+ * deviations, the same 4-sigma band as the moment checks. Divergences cluster within chains, so the
+ * count is over-dispersed: the variance is the larger of the Poisson one (the mean) and the spread
+ * of Stan's own three runs. A configuration Stan was not run in scales Stan's pooled rate to its
+ * draws, with the largest variance-to-mean ratio seen (19 / 7 at 64 × 500).
+ */
+export function divergenceAllowance(name: string, numChains: number, numSamples: number): number {
+  const runs = STAN_DIVERGENCES[name];
+  if (runs === undefined) return 0;
+  const config = runs[`${numChains}x${numSamples}`];
+  if (config !== undefined) {
+    const mean = config.reduce((a, b) => a + b, 0) / config.length;
+    const variance = config.reduce((a, b) => a + (b - mean) ** 2, 0) / (config.length - 1);
+    return Math.floor(mean + 4 * Math.sqrt(Math.max(mean, variance)));
+  }
+  let divergent = 0;
+  let draws = 0;
+  let dispersion = 1;
+  for (const [k, counts] of Object.entries(runs)) {
+    const [c, s] = k.split('x').map(Number) as [number, number];
+    const mean = counts.reduce((a, b) => a + b, 0) / counts.length;
+    const variance = counts.reduce((a, b) => a + (b - mean) ** 2, 0) / (counts.length - 1);
+    divergent += counts.reduce((a, b) => a + b, 0);
+    draws += counts.length * c * s;
+    if (mean > 0) dispersion = Math.max(dispersion, variance / mean);
+  }
+  const mean = (divergent / draws) * numChains * numSamples;
+  return Math.floor(mean + 4 * Math.sqrt(mean * dispersion));
 }
 
+/** Samples posterior `name` with `options` and checks it against the reference (see the file comment). */
 export async function verify(name: PosteriorName, seed: number, options: SampleOptions, label: string): Promise<void> {
   const c = loadPosteriorCase(name);
   const ref = loadReference<ReferenceSummary>(`posteriordb/${name}/reference_summary.json`);
@@ -70,8 +96,8 @@ export async function verify(name: PosteriorName, seed: number, options: SampleO
     console.log(
       `${formatChecks(`posteriordb ${name} [${label}]: ${seconds.toFixed(1)} s, ${result.gradientEvaluations} gradient evaluations, ${divergent} divergent`, checks)}\n${s.problems.map((p) => `  problem: ${p}`).join('\n')}`,
     );
-    const stanMax = stanDivergences(name, numChains, options.numSamples ?? 1000);
-    expect(divergent, `${name}: divergent transitions (Stan had up to ${stanMax})`).toBeLessThanOrEqual(stanMax);
+    const allowed = divergenceAllowance(name, numChains, options.numSamples ?? 1000);
+    expect(divergent, `${name}: divergent transitions (allowed ${allowed} from Stan's runs)`).toBeLessThanOrEqual(allowed);
     for (const k of checks) {
       expect(k.zMean, `${name} ${k.name}: mean ${k.mean} vs reference ${k.refMean}`).toBeLessThan(4);
       expect(k.zSd, `${name} ${k.name}: sd ${k.sd} vs reference ${k.refSd}`).toBeLessThan(4);
