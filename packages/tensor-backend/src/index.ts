@@ -21,6 +21,8 @@ export type { NodeWebGpuOptions } from './backend/webgpu-node.js';
 export { toScalar, toFloat64Array, toNested } from './backend/readback.js';
 export { registerHostKernel, hasKernel, HOST_KERNEL_BACKENDS } from './backend/host-kernels.js';
 export type { HostKernel, HostArray } from './backend/host-kernels.js';
+export { registerWasmHeapKernel } from './backend/wasm-heap-kernels.js';
+export type { WasmHeapKernel } from './backend/wasm-heap-kernels.js';
 
 // PRNG keys (also inside `random`, with every sampler)
 export { key, split, foldIn, keyData, keyFromData } from './prng/index.js';

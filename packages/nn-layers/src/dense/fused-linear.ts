@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { transposeAMatMulAvailable, transposeAMatMulWithColumnSums } from '../fused/transpose-a-matmul.js';
 
 /** The activations {@link fusedLinear} differentiates by hand. */
 export type FusedActivation = 'linear' | 'relu' | 'elu' | 'sigmoid' | 'tanh' | 'leakyrelu';
@@ -11,10 +12,12 @@ const LEAKY_ALPHA = 0.01;
  * gradient tape (`tf.customGrad`) whose gradient is written by hand:
  * `dz = dy · act'(from the output y)`, `dx = dz · wᵀ`, `dw = xᵀ · dz`, `db = 1ᵀ · dz`.
  *
- * On tfjs-wasm the transposes are explicit ops: its matmul takes a slow scalar path when asked to
- * transpose an operand (a 512×128 backward product: 7.7 ms with the flags, 0.7 ms transposed
- * first; DESIGN.md); the other backends transpose inside the matmul for free. The bias gradient
- * is the product with a row of ones, several times faster than `sum(dz, 0)` on wasm and cpu.
+ * On tfjs-wasm the weight and bias gradients come from one WebAssembly SIMD kernel of our own
+ * (`xᵀ·dz` and the column sums of dz, ../fused/transpose-a-matmul.ts), and `dz · wᵀ` transposes w
+ * explicitly: tfjs-wasm's matmul takes a slow scalar path when asked to transpose an operand (a
+ * 512×128 backward product: 7.7 ms with the flags, 0.7 ms transposed first; DESIGN.md). The other
+ * backends transpose inside the matmul for free; their bias gradient is the product with a row of
+ * ones, several times faster than `sum(dz, 0)` on wasm and cpu.
  *
  * Forward: relu, elu, sigmoid and leakyRelu run inside tfjs's `_FusedMatMul` kernel with the bias;
  * tanh on wasm is `2·sigmoid(2z) − 1` (wasm's own tanh is a scalar loop, ~15× slower than its
@@ -32,11 +35,20 @@ export function fusedLinear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | und
     }
     return fusedMatMulKernel(xx, ww, bb, act);
   };
-  const backward = (dy: tf.Tensor2D, xx: tf.Tensor2D, ww: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor2D[] => {
+  const simd = wasm && transposeAMatMulAvailable();
+  /** [dx, dw, db]: db from the SIMD kernel (with dw), else 1ᵀ·dz, a product several times faster than sum(dz, 0) on wasm and cpu. */
+  const backward = (dy: tf.Tensor2D, xx: tf.Tensor2D, ww: tf.Tensor2D, y: tf.Tensor2D, withBias: boolean): tf.Tensor[] => {
     const dz = activationGrad(act, dy, y);
     const dx: tf.Tensor2D = wasm ? tf.matMul(dz, tf.transpose(ww)) : tf.matMul(dz, ww, false, true);
+    if (simd) {
+      const [dw, db] = transposeAMatMulWithColumnSums(xx, dz);
+      if (withBias) return [dx, dw, db];
+      db.dispose();
+      return [dx, dw];
+    }
     const dw: tf.Tensor2D = wasm ? tf.matMul(tf.transpose(xx), dz) : tf.matMul(xx, dz, true, false);
-    return [dx, dw, dz];
+    if (!withBias) return [dx, dw];
+    return [dx, dw, tf.reshape(tf.matMul(tf.ones([1, dz.shape[0]]), dz), [dz.shape[1]])];
   };
   if (b === undefined) {
     const f = tf.customGrad((xx, ww, save) => {
@@ -44,7 +56,7 @@ export function fusedLinear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | und
       (save as tf.GradSaveFunc)([xx as tf.Tensor, ww as tf.Tensor, y]);
       return {
         value: y,
-        gradFunc: (dy, saved) => backward(dy as tf.Tensor2D, saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, saved[2] as tf.Tensor2D).slice(0, 2),
+        gradFunc: (dy, saved) => backward(dy as tf.Tensor2D, saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, saved[2] as tf.Tensor2D, false),
       };
     });
     return f(x, w) as tf.Tensor2D;
@@ -54,12 +66,7 @@ export function fusedLinear(x: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D | und
     (save as tf.GradSaveFunc)([xx as tf.Tensor, ww as tf.Tensor, y]);
     return {
       value: y,
-      gradFunc: (dy, saved) => {
-        const [dx, dw, dz] = backward(dy as tf.Tensor2D, saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, saved[2] as tf.Tensor2D);
-        // 1ᵀ·dz: a product, several times faster than sum(dz, 0) on wasm and on cpu.
-        const db = tf.reshape(tf.matMul(tf.ones([1, dz!.shape[0]]), dz!), [dz!.shape[1]]);
-        return [dx!, dw!, db];
-      },
+      gradFunc: (dy, saved) => backward(dy as tf.Tensor2D, saved[0] as tf.Tensor2D, saved[1] as tf.Tensor2D, saved[2] as tf.Tensor2D, true),
     };
   });
   return f(x, w, b) as tf.Tensor2D;

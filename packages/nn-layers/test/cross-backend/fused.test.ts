@@ -24,6 +24,18 @@ describe('fused ops on this backend', () => {
     });
   }
 
+  it('denseOp without a bias: fused agrees with unfused in value and gradient', async () => {
+    const [k1, k2, k3] = split(key(23), 3);
+    const p = { x: random.normal(k1!, [7, 6]), kernel: random.normal(k2!, [6, 9]) };
+    const r = random.normal(k3!, [7, 9]);
+    const run = (fused: boolean) => valueAndGrad((q: typeof p) => tf.sum(tf.mul(denseOp(q.x, q.kernel, undefined, 'relu', { fused }), r)))(p);
+    const [vf, gf] = run(true);
+    const [vu, gu] = run(false);
+    await expect(vf).toBeCloseTensor(vu, { rtol: 1e-4, atol: 1e-5 });
+    await expect(gf).toBeCloseTree(gu, { rtol: 1e-4, atol: 1e-5 });
+    tree.dispose([p, r, vf, gf, vu, gu]);
+  });
+
   it('mixtureNormalNll agrees with the head + negativeLogLikelihood in value and gradient', async () => {
     const k = 3;
     const [k1, k2] = split(key(22), 2);
