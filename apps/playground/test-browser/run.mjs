@@ -80,19 +80,21 @@ try {
     check(`default page: a click at (0, 0) adds a point there (${JSON.stringify(added.last)})`, added.n === s.points + 1 && Math.abs(added.last.x) < 0.06 && Math.abs(added.last.y) < 0.06, JSON.stringify({ before: s.points, added }));
     await page.close();
   }
-  // 2. Training on WebGPU (a software adapter allowed): each model, a few steps, band drawn.
-  for (const model of ['mdn', 'bnn']) {
+  // 2. Training on WebGPU (a software adapter allowed): each model, a few steps, band drawn; and the
+  //    MDN on wasm, whose Dense gradients run nn-layers' WebAssembly SIMD kernel on tfjs-wasm's heap.
+  for (const [model, backend] of [['mdn', 'webgpu'], ['bnn', 'webgpu'], ['mdn', 'wasm']]) {
     const t = performance.now();
     const page = await browser.newPage({ viewport: { width: 900, height: 820 } });
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${url}?model=${model}&autotrain=${steps}&every=5&software=1`);
+    const which = backend === 'wasm' ? '&backend=wasm' : '&software=1';
+    await page.goto(`${url}?model=${model}&autotrain=${steps}&every=5${which}`);
     await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.status ?? ''), null, { timeout: 300_000 });
     const s = await page.evaluate(() => window.__playground);
     const text = await page.textContent('#backend');
     const areaPath = await page.evaluate(() => document.querySelector('#fit .mark-area path')?.getAttribute('d') ?? '');
     const lossPath = await page.evaluate(() => document.querySelector('#loss .mark-line path')?.getAttribute('d') ?? '');
-    const file = join(results, model === 'mdn' ? 'playground.png' : `playground-${model}.png`);
+    const file = join(results, model === 'mdn' && backend === 'webgpu' ? 'playground.png' : `playground-${model}${backend === 'wasm' ? '-wasm' : ''}.png`);
     await mkdir(results, { recursive: true });
     await page.screenshot({ path: file, fullPage: true });
     shots.push(file);
@@ -100,12 +102,14 @@ try {
 
     console.log(`${model}: ${text} — ${s.losses.length} steps in ${seconds(t)} s with page load (${s.stepsPerSecond?.toFixed(2)} steps/s with redraws)`);
     check(`${model}: trained without errors`, s.status === 'done' && errors.length === 0, JSON.stringify({ status: s.status, error: s.error, errors }));
-    if (s.backend === 'webgpu') check(`${model}: ran on WebGPU and says so`, text.includes('backend: webgpu') && s.adapter !== undefined, text);
+    if (backend === 'wasm') check(`${model}: ran on wasm and says so`, s.backend === 'wasm' && text.includes('backend: wasm'), text);
+    else if (s.backend === 'webgpu') check(`${model}: ran on WebGPU and says so`, text.includes('backend: webgpu') && s.adapter !== undefined, text);
     else if (requireWebGpu) check(`${model}: ran on WebGPU (required under CI)`, false, `the page fell back: ${text}`);
     else console.log(`note ${model}: no WebGPU in this Chromium, the page ran on ${s.backend} (CI=true makes this a failure): ${text}`);
-    check(`${model}: ${steps} finite losses`, s.losses.length === steps && s.losses.every(Number.isFinite), JSON.stringify(s.losses));
-    check(`${model}: the loss fell (${s.losses[0]?.toFixed(3)} → ${s.losses.at(-1)?.toFixed(3)})`, s.losses.at(-1) < s.losses[0], JSON.stringify(s.losses));
-    check(`${model}: the band and the training curve are drawn (band of step ${s.bandStep})`, s.bandStep === steps && areaPath.length > 20 && lossPath.length > 5, JSON.stringify({ bandStep: s.bandStep, areaPath: areaPath.slice(0, 40), lossPath: lossPath.slice(0, 40) }));
+    const label = backend === 'wasm' ? `${model} on wasm` : model;
+    check(`${label}: ${steps} finite losses`, s.losses.length === steps && s.losses.every(Number.isFinite), JSON.stringify(s.losses));
+    check(`${label}: the loss fell (${s.losses[0]?.toFixed(3)} → ${s.losses.at(-1)?.toFixed(3)})`, s.losses.at(-1) < s.losses[0], JSON.stringify(s.losses));
+    check(`${label}: the band and the training curve are drawn (band of step ${s.bandStep})`, s.bandStep === steps && areaPath.length > 20 && lossPath.length > 5, JSON.stringify({ bandStep: s.bandStep, areaPath: areaPath.slice(0, 40), lossPath: lossPath.slice(0, 40) }));
   }
 } finally {
   await browser.close();
