@@ -61,12 +61,15 @@ export function nextDown32(x: number): number {
  * mantissa of a float in [1, 2), minus 1. Writes into `out` (same length as `bits`).
  */
 export function bitsToUnitFloats(bits: Uint32Array, out: Float32Array): void {
-  const asInt = new Uint32Array(out.buffer, out.byteOffset, out.length);
+  // Through one shared word rather than a view of `out`: making a view costs more than a short draw.
   for (let i = 0; i < bits.length; i++) {
-    asInt[i] = (bits[i]! >>> 9) | 0x3f800000;
-    out[i] = out[i]! - 1;
+    WORD_U32[0] = (bits[i]! >>> 9) | 0x3f800000;
+    out[i] = WORD_F32[0]! - 1;
   }
 }
+
+const WORD_U32 = new Uint32Array(1);
+const WORD_F32 = new Float32Array(WORD_U32.buffer);
 
 /**
  * Uniform floats in the open interval (0, 1): (k + 1/2) 2^-23 for the top 23 bits k, so never 0 or 1
