@@ -72,6 +72,8 @@ interface RunFigures {
   rHatMax: number;
   gradientEvaluations: number;
   divergent: number;
+  warmupSeconds: number;
+  samplingGradientsPerSecond: number;
 }
 
 interface State {
@@ -117,6 +119,9 @@ function nutsCase(name: BenchPosteriorName, numChains: number): BenchCase<State>
         rHatMax: Math.max(...rows.map((r) => r.rHat)),
         gradientEvaluations: result.gradientEvaluations,
         divergent: result.stats.isDivergent.reduce((a, b) => a + b, 0),
+        // The sampling phase alone (chains out of step), from the kept draws' leapfrog steps.
+        warmupSeconds: result.elapsed.warmupMs / 1000,
+        samplingGradientsPerSecond: result.stats.numIntegrationSteps.reduce((a, b) => a + b, 0) / (result.elapsed.samplingMs / 1000),
       });
     },
     teardown: ({ state, backend }) => {
@@ -132,11 +137,13 @@ function nutsCase(name: BenchPosteriorName, numChains: number): BenchCase<State>
         rawGradientsPerSecond: Math.round(state.rawGradientsPerSecond),
         vsRawGradient: Number((gradientsPerSecond / state.rawGradientsPerSecond).toFixed(3)),
         divergent: median(state.runs.map((r) => r.divergent)),
+        warmupSeconds: Number(fmt(median(state.runs.map((r) => r.warmupSeconds)))),
+        samplingGradientsPerSecond: Math.round(median(state.runs.map((r) => r.samplingGradientsPerSecond))),
       };
       for (const [k, v] of Object.entries(figures)) params[`${backend}:${k}`] = v;
       const parts = [
         `${backend}: nuts ${name} C=${numChains}: bulk-ESS/s ${fmt(essPerSecond)} (min bulk ESS ${figures.essBulkMin}, max R-hat ${figures.rHatMax} in ${fmt(median(state.runs.map((r) => r.seconds)))} s, warmup included)`,
-        `gradients/s ${fmt(gradientsPerSecond)} = ${fmt(figures.vsRawGradient!)} × raw ${fmt(state.rawGradientsPerSecond)}`,
+        `gradients/s ${fmt(gradientsPerSecond)} = ${fmt(figures.vsRawGradient!)} × raw ${fmt(state.rawGradientsPerSecond)} (warmup ${figures.warmupSeconds} s; sampling phase alone ${fmt(figures.samplingGradientsPerSecond!)} gradients/s)`,
       ];
       const target = STAN_TARGETS[name];
       if (target?.essPerSecond) parts.push(`vs issue's Stan ${target.essPerSecond} ESS/s: ${(essPerSecond / target.essPerSecond).toFixed(3)}×`);
