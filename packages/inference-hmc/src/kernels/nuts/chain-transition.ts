@@ -30,30 +30,14 @@ export interface ChainNutsSettings {
   readonly divergenceThreshold: number;
 }
 
-/** A phase-space point of one chain. */
+/** A phase-space point of one chain: the offsets of its q, p and g in the chain's buffer, and its log density. */
 class Point {
-  readonly q: Float64Array;
-  readonly p: Float64Array;
-  readonly g: Float64Array;
   logp = 0;
-  constructor(readonly d: number) {
-    this.q = new Float64Array(d);
-    this.p = new Float64Array(d);
-    this.g = new Float64Array(d);
-  }
-  /** Loops, not `set`: rows are short and this runs several times per step. */
-  copy(o: Point): void {
-    for (let i = 0; i < this.d; i++) {
-      this.q[i] = o.q[i]!;
-      this.p[i] = o.p[i]!;
-      this.g[i] = o.g[i]!;
-    }
-    this.logp = o.logp;
-  }
-}
-
-function copyInto(dst: Float64Array, src: Float64Array, d: number): void {
-  for (let i = 0; i < d; i++) dst[i] = src[i]!;
+  constructor(
+    readonly q: number,
+    readonly p: number,
+    readonly g: number,
+  ) {}
 }
 
 function logAddExp(a: number, b: number): number {
@@ -82,22 +66,29 @@ export class ChainNuts {
   readonly g: Float64Array;
   readonly result: { q: Float64Array; g: Float64Array; logp: number; energy: number; acceptanceRate: number; numSteps: number; depth: number; divergent: boolean };
 
+  /**
+   * Every vector of the chain, D values each, in one buffer addressed by offsets: a scheduler
+   * touches each of many chains once per round, and one contiguous buffer per chain keeps that
+   * working set a quarter of the size of separate small typed arrays (each with its own header).
+   */
+  private readonly s: Float64Array;
   private readonly d: number;
   private readonly left: Point;
   private readonly right: Point;
   private readonly cur: Point;
   private readonly prop: Point;
   private readonly subProp: Point;
-  private readonly treeSum: Float64Array;
-  private readonly subSum: Float64Array;
-  private readonly firstP: Float64Array;
-  private readonly prevP: Float64Array;
-  private readonly velocity: Float64Array;
-  private readonly sumA: Float64Array;
-  private readonly sumB: Float64Array;
-  private readonly cpP: Float64Array[] = [];
-  private readonly cpSum: Float64Array[] = [];
-  private readonly cpPrev: Float64Array[] = [];
+  private readonly treeSum: number;
+  private readonly subSum: number;
+  private readonly firstP: number;
+  private readonly prevP: number;
+  private readonly velocity: number;
+  private readonly sumA: number;
+  private readonly sumB: number;
+  /** Offsets of the checkpoints of level l: momentum, running sum, previous momentum. */
+  private readonly cpP: number[] = [];
+  private readonly cpSum: number[] = [];
+  private readonly cpPrev: number[] = [];
   private readonly coefficients: readonly number[];
 
   private rand: TreeRandomness | undefined;
@@ -127,26 +118,56 @@ export class ChainNuts {
     const d = settings.metric.dim;
     this.d = d;
     this.coefficients = settings.coefficients;
-    this.left = new Point(d);
-    this.right = new Point(d);
-    this.cur = new Point(d);
-    this.prop = new Point(d);
-    this.subProp = new Point(d);
-    this.treeSum = new Float64Array(d);
-    this.subSum = new Float64Array(d);
-    this.firstP = new Float64Array(d);
-    this.prevP = new Float64Array(d);
-    this.velocity = new Float64Array(d);
-    this.sumA = new Float64Array(d);
-    this.sumB = new Float64Array(d);
+    let next = 0;
+    const vector = (): number => {
+      const o = next;
+      next += d;
+      return o;
+    };
+    const point = () => new Point(vector(), vector(), vector());
+    this.left = point();
+    this.right = point();
+    this.cur = point();
+    this.prop = point();
+    this.subProp = point();
+    this.treeSum = vector();
+    this.subSum = vector();
+    this.firstP = vector();
+    this.prevP = vector();
+    this.velocity = vector();
+    this.sumA = vector();
+    this.sumB = vector();
     for (let l = 0; l <= settings.maxTreeDepth; l++) {
-      this.cpP.push(new Float64Array(d));
-      this.cpSum.push(new Float64Array(d));
-      this.cpPrev.push(new Float64Array(d));
+      this.cpP.push(vector());
+      this.cpSum.push(vector());
+      this.cpPrev.push(vector());
     }
-    this.q = this.cur.q;
-    this.g = this.cur.g;
-    this.result = { q: this.prop.q, g: this.prop.g, logp: 0, energy: 0, acceptanceRate: 0, numSteps: 0, depth: 0, divergent: false };
+    this.s = new Float64Array(next);
+    this.q = this.s.subarray(this.cur.q, this.cur.q + d);
+    this.g = this.s.subarray(this.cur.g, this.cur.g + d);
+    this.result = {
+      q: this.s.subarray(this.prop.q, this.prop.q + d),
+      g: this.s.subarray(this.prop.g, this.prop.g + d),
+      logp: 0,
+      energy: 0,
+      acceptanceRate: 0,
+      numSteps: 0,
+      depth: 0,
+      divergent: false,
+    };
+  }
+
+  /** s[dst..dst+D) = s[src..src+D) (loops, not copyWithin: rows are short and this runs several times per step). */
+  private copy(dst: number, src: number): void {
+    const s = this.s;
+    for (let x = 0; x < this.d; x++) s[dst + x] = s[src + x]!;
+  }
+
+  private copyPoint(dst: Point, src: Point): void {
+    this.copy(dst.q, src.q);
+    this.copy(dst.p, src.p);
+    this.copy(dst.g, src.g);
+    dst.logp = src.logp;
   }
 
   /** Starts a transition from `start` with the chain's key and step size (then call {@link resume}). */
@@ -154,17 +175,20 @@ export class ChainNuts {
     const { metric } = this.settings;
     const c = this.chain;
     const d = this.d;
+    const s = this.s;
     const rand = new TreeRandomness(chainKey);
     this.rand = rand;
     const left = this.left;
-    copyInto(left.q, start.q, d);
-    copyInto(left.g, start.g, d);
+    for (let x = 0; x < d; x++) {
+      s[left.q + x] = start.q[x]!;
+      s[left.g + x] = start.g[x]!;
+    }
     left.logp = start.logp;
-    metric.momentumFromNormals(c, rand.normals(d), 0, left.p, 0);
-    this.right.copy(left);
-    this.prop.copy(left);
-    copyInto(this.treeSum, left.p, d);
-    this.energy0 = metric.kineticEnergy(c, left.p, 0) - left.logp;
+    metric.momentumFromNormals(c, rand.normals(d), 0, s, left.p);
+    this.copyPoint(this.right, left);
+    this.copyPoint(this.prop, left);
+    this.copy(this.treeSum, left.p);
+    this.energy0 = metric.kineticEnergy(c, s, left.p) - left.logp;
     this.propEnergy = this.energy0;
     this.treeLogW = 0;
     this.depth = 0;
@@ -209,8 +233,8 @@ export class ChainNuts {
     rand.startDoubling(this.j);
     this.forward = rand.direction() > 0;
     this.eps = this.forward ? this.eps0 : -this.eps0;
-    this.cur.copy(this.forward ? this.right : this.left);
-    this.subSum.fill(0);
+    this.copyPoint(this.cur, this.forward ? this.right : this.left);
+    this.s.fill(0, this.subSum, this.subSum + this.d);
     this.subLogW = -Infinity;
     this.subEnergy = 0;
     this.subValid = true;
@@ -220,7 +244,7 @@ export class ChainNuts {
   }
 
   private beginStep(): void {
-    if (this.j >= 1 && (this.k & 1) === 0) copyInto(this.prevP, this.cur.p, this.d);
+    if (this.j >= 1 && (this.k & 1) === 0) this.copy(this.prevP, this.cur.p);
     this.i = 0;
   }
 
@@ -228,17 +252,18 @@ export class ChainNuts {
   private integrate(): boolean {
     const coefficients = this.coefficients;
     const d = this.d;
-    const cur = this.cur;
+    const s = this.s;
+    const { q, p, g } = this.cur;
     while (this.i < coefficients.length) {
       const h = coefficients[this.i]! * this.eps;
       const even = (this.i & 1) === 0;
       this.i++;
       if (even) {
-        for (let x = 0; x < d; x++) cur.p[x] = cur.p[x]! + h * cur.g[x]!;
+        for (let x = 0; x < d; x++) s[p + x] = s[p + x]! + h * s[g + x]!;
       } else {
         const v = this.velocity;
-        this.settings.metric.velocity(this.chain, cur.p, 0, v, 0);
-        for (let x = 0; x < d; x++) cur.q[x] = cur.q[x]! + h * v[x]!;
+        this.settings.metric.velocity(this.chain, s, p, s, v);
+        for (let x = 0; x < d; x++) s[q + x] = s[q + x]! + h * s[v + x]!;
         return true;
       }
     }
@@ -250,10 +275,11 @@ export class ChainNuts {
     const { metric, divergenceThreshold } = this.settings;
     const c = this.chain;
     const d = this.d;
+    const s = this.s;
     const { cur, subSum, sumA, sumB } = this;
     const j = this.j;
     const k = this.k;
-    const energy = metric.kineticEnergy(c, cur.p, 0) - cur.logp;
+    const energy = metric.kineticEnergy(c, s, cur.p) - cur.logp;
     let delta = energy - this.energy0;
     // NaN energies are divergences with zero weight (NumPyro).
     if (Number.isNaN(delta)) delta = Infinity;
@@ -264,23 +290,23 @@ export class ChainNuts {
     // Checkpoints at the starts of the subtrees of every level that begin at k.
     for (let l = 1; l <= j; l++) {
       if ((k & ((1 << l) - 1)) !== 0) break;
-      copyInto(this.cpP[l]!, cur.p, d);
-      copyInto(this.cpSum[l]!, subSum, d);
-      copyInto(this.cpPrev[l]!, this.prevP, d);
+      this.copy(this.cpP[l]!, cur.p);
+      this.copy(this.cpSum[l]!, subSum);
+      this.copy(this.cpPrev[l]!, this.prevP);
     }
-    for (let x = 0; x < d; x++) subSum[x] = subSum[x]! + cur.p[x]!;
+    for (let x = 0; x < d; x++) s[subSum + x] = s[subSum + x]! + s[cur.p + x]!;
     // Multinomial (uniform by weight) choice within the subtree; at k = 0 the point is taken.
     let take = k === 0;
     if (k === 0) {
       this.subLogW = logW;
-      copyInto(this.firstP, cur.p, d);
+      this.copy(this.firstP, cur.p);
     } else {
       const w = logAddExp(this.subLogW, logW);
       take = this.rand!.stepUniform(k) < Math.exp(logW - w);
       this.subLogW = w;
     }
     if (take) {
-      this.subProp.copy(cur);
+      this.copyPoint(this.subProp, cur);
       this.subEnergy = energy;
     }
     // U-turn checks of the subtrees of every level that end at k (Stan ≥ 2.21's extra checks
@@ -290,17 +316,17 @@ export class ChainNuts {
       if (((k + 1) & ((1 << l) - 1)) !== 0) break;
       const cpP = this.cpP[l]!;
       const cpSum = this.cpSum[l]!;
-      for (let x = 0; x < d; x++) sumA[x] = subSum[x]! - cpSum[x]!;
-      turning = metric.isTurning(c, cpP, 0, cur.p, 0, sumA, 0);
+      for (let x = 0; x < d; x++) s[sumA + x] = s[subSum + x]! - s[cpSum + x]!;
+      turning = metric.isTurning(c, s, cpP, s, cur.p, s, sumA);
       if (!turning && l >= 2) {
         const mP = this.cpP[l - 1]!;
         const mSum = this.cpSum[l - 1]!;
         const mPrev = this.cpPrev[l - 1]!;
         for (let x = 0; x < d; x++) {
-          sumA[x] = mSum[x]! + mP[x]! - cpSum[x]!;
-          sumB[x] = subSum[x]! - mSum[x]! + mPrev[x]!;
+          s[sumA + x] = s[mSum + x]! + s[mP + x]! - s[cpSum + x]!;
+          s[sumB + x] = s[subSum + x]! - s[mSum + x]! + s[mPrev + x]!;
         }
-        turning = metric.isTurning(c, cpP, 0, mP, 0, sumA, 0) || metric.isTurning(c, mPrev, 0, cur.p, 0, sumB, 0);
+        turning = metric.isTurning(c, s, cpP, s, mP, s, sumA) || metric.isTurning(c, s, mPrev, s, cur.p, s, sumB);
       }
     }
     if (diverged) this.subDivergent = true;
@@ -316,21 +342,22 @@ export class ChainNuts {
     const { metric } = this.settings;
     const c = this.chain;
     const d = this.d;
+    const s = this.s;
     const { left, right, cur, treeSum, subSum, firstP, sumA, sumB } = this;
     const oldEnd = this.forward ? right : left;
     const farEnd = this.forward ? left : right;
-    for (let x = 0; x < d; x++) sumA[x] = treeSum[x]! + subSum[x]!;
-    let turning = metric.isTurning(c, this.forward ? left.p : cur.p, 0, this.forward ? cur.p : right.p, 0, sumA, 0);
+    for (let x = 0; x < d; x++) s[sumA + x] = s[treeSum + x]! + s[subSum + x]!;
+    let turning = metric.isTurning(c, s, this.forward ? left.p : cur.p, s, this.forward ? cur.p : right.p, s, sumA);
     if (!turning) {
-      for (let x = 0; x < d; x++) sumB[x] = treeSum[x]! + firstP[x]!;
-      turning = metric.isTurning(c, farEnd.p, 0, firstP, 0, sumB, 0);
+      for (let x = 0; x < d; x++) s[sumB + x] = s[treeSum + x]! + s[firstP + x]!;
+      turning = metric.isTurning(c, s, farEnd.p, s, firstP, s, sumB);
     }
     if (!turning) {
-      for (let x = 0; x < d; x++) sumB[x] = subSum[x]! + oldEnd.p[x]!;
-      turning = metric.isTurning(c, oldEnd.p, 0, cur.p, 0, sumB, 0);
+      for (let x = 0; x < d; x++) s[sumB + x] = s[subSum + x]! + s[oldEnd.p + x]!;
+      turning = metric.isTurning(c, s, oldEnd.p, s, cur.p, s, sumB);
     }
     if (this.subValid && this.rand!.topUniform() < Math.exp(this.subLogW - this.treeLogW)) {
-      this.prop.copy(this.subProp);
+      this.copyPoint(this.prop, this.subProp);
       this.propEnergy = this.subEnergy;
     }
     this.treeLogW = logAddExp(this.treeLogW, this.subLogW);
@@ -344,8 +371,8 @@ export class ChainNuts {
       this.finish();
       return false;
     }
-    oldEnd.copy(cur);
-    copyInto(treeSum, sumA, d);
+    this.copyPoint(oldEnd, cur);
+    this.copy(treeSum, sumA);
     return true;
   }
 
