@@ -5,7 +5,6 @@
  * Each comes with its Stan program and data, for the optional Stan comparison.
  */
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs-core';
 import { logDensity } from '@probdl/model';
 import { key, random } from '@probdl/tensor-backend';
 import { loadReference, referenceFile } from '@probdl/vitest-config/reference';
@@ -58,11 +57,9 @@ export async function loadBenchPosterior(name: BenchPosteriorName): Promise<Benc
     return { name, dim: D + 1, logDensityFn, target: densityTarget(logDensityFn, D + 1), stan, dispose: d.dispose };
   }
   if (name === BNN_POSTERIOR) {
-    const x = tf.tensor1d([...IDENTITY_DATA.x]);
-    const y = tf.tensor1d([...IDENTITY_DATA.y]);
     const stan: StanProgram = { code: RELU_NETWORK_STAN, data: { N: IDENTITY_DATA.x.length, x: [...IDENTITY_DATA.x], y: [...IDENTITY_DATA.y] } };
-    const logDensityFn = reluNetworkLogDensity(x, y);
-    return { name, dim: 4, logDensityFn, target: densityTarget(logDensityFn, 4), stan, dispose: () => tf.dispose([x, y]) };
+    const logDensityFn = reluNetworkLogDensity(IDENTITY_DATA);
+    return { name, dim: 4, logDensityFn, target: densityTarget(logDensityFn, 4), stan, dispose: () => undefined };
   }
   const c = loadPosteriorCase(name);
   if (c === undefined) return undefined;
