@@ -336,7 +336,9 @@ export async function runGroup(g: GroupRun): Promise<GroupResult> {
         // Fixed parameters: a kernel that can run several transitions at once (NUTS on the host,
         // chains not waiting for each other) runs up to the next progress report or checkpoint.
         const done = o.numWarmup + iteration;
-        const untilReport = every(o.numSamples) - (iteration % every(o.numSamples));
+        // Without a progress callback nothing needs the report boundaries: each chunk ends when its
+        // slowest chain is done, so fewer chunks leave fewer rounds with few chains in them.
+        const untilReport = g.progress ? every(o.numSamples) - (iteration % every(o.numSamples)) : Infinity;
         const untilCheckpoint = g.onSnapshot && o.checkpointEvery !== undefined ? o.checkpointEvery - (done % o.checkpointEvery) : Infinity;
         const count = Math.min(o.numSamples - iteration, untilReport, untilCheckpoint);
         const first = iteration;
