@@ -40,10 +40,14 @@ class Point {
   ) {}
 }
 
+/**
+ * log(eᵃ + eᵇ). One of exp(a − m), exp(b − m) is exp(0) = 1 exactly, so it is not computed: the
+ * result is bit for bit that of the symmetric form m + log(exp(a − m) + exp(b − m)).
+ */
 function logAddExp(a: number, b: number): number {
   const m = Math.max(a, b);
   if (m === -Infinity) return -Infinity;
-  return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
+  return m + Math.log(1 + Math.exp(Math.min(a, b) - m));
 }
 
 /**
@@ -285,7 +289,8 @@ export class ChainNuts {
     if (Number.isNaN(delta)) delta = Infinity;
     const logW = -delta;
     const diverged = delta > divergenceThreshold;
-    this.acceptSum += Math.min(1, Math.exp(logW));
+    // min(1, exp(logW)) is exactly 1 for logW ≥ 0: no exp there.
+    this.acceptSum += logW >= 0 ? 1 : Math.exp(logW);
     this.numSteps++;
     // Checkpoints at the starts of the subtrees of every level that begin at k.
     for (let l = 1; l <= j; l++) {
