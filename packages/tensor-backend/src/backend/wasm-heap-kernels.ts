@@ -59,14 +59,47 @@ function offsetOf(backend: WasmBackendLike, t: tf.TensorInfo, kernelName: string
   return data.memoryOffset;
 }
 
+/** An unsigned LEB128 at `at`: [value, next offset]. */
+function leb128(bytes: Uint8Array, at: number): [number, number] {
+  let value = 0;
+  let shift = 0;
+  for (;;) {
+    const b = bytes[at++];
+    if (b === undefined) throw new RangeError('registerWasmHeapKernel: the module ends inside a section header');
+    value += (b & 0x7f) * 2 ** shift;
+    if ((b & 0x80) === 0) return [value, at];
+    shift += 7;
+  }
+}
+
+/**
+ * Whether a (valid) module has a non-empty data section. Data segments are written into the memory
+ * at instantiation, and this memory is tfjs-wasm's heap: they would overwrite its tensors. (Compilers
+ * emit them for lookup tables and constants, e.g. AssemblyScript's `Math.exp`.)
+ */
+function hasDataSegments(bytes: Uint8Array): boolean {
+  let at = 8; // magic and version
+  while (at < bytes.length) {
+    const id = bytes[at]!;
+    const [size, body] = leb128(bytes, at + 1);
+    if (id === 11 && leb128(bytes, body)[0] > 0) return true;
+    at = body + size;
+  }
+  return false;
+}
+
 /**
  * Registers `kernel` for the wasm backend when this runtime can compile its module (a module using
  * SIMD does not validate where WebAssembly SIMD is missing); returns whether it is registered.
- * Idempotent. Check with `hasKernel(kernel.kernelName)` before running it.
+ * Idempotent. Check with `hasKernel(kernel.kernelName)` before running it. A module with data
+ * segments is refused with an error: instantiating it would write them over tfjs-wasm's heap.
  */
 export function registerWasmHeapKernel(kernel: WasmHeapKernel): boolean {
   if (tf.getKernel(kernel.kernelName, 'wasm') !== undefined) return true;
   if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(kernel.module)) return false;
+  if (hasDataSegments(kernel.module)) {
+    throw new RangeError(`registerWasmHeapKernel: the module of ${kernel.kernelName} has data segments, which would overwrite tfjs-wasm's heap when instantiated on it; compile it without static data (no lookup tables or constant arrays)`);
+  }
   const kernelFunc = (args: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap; backend: unknown }) => {
     const backend = args.backend as WasmBackendLike;
     const ins = kernel.inputNames.map((name) => {

@@ -36,6 +36,20 @@ describe('registerWasmHeapKernel', () => {
     expect(hasKernel('ProbdlTestWasmAxpb')).toBe(tf.getBackend() === 'wasm');
   });
 
+  it('refuses, with an error, a module whose data segments would be written over the heap', () => {
+    // AssemblyScript 0.28, same flags, from
+    //   const TABLE: StaticArray<f64> = [1.5, 2.5, 3.5];
+    //   export function pick(i: i32): f64 { return TABLE[i]; }
+    // which places TABLE in a data segment at a fixed address.
+    const withData = Uint8Array.from(
+      atob('AGFzbQEAAAABBgFgAX8BfAIPAQNlbnYGbWVtb3J5AgABAwIBAAcRAgRwaWNrAAAGbWVtb3J5AgAMAQEKIAEeACAAQZwIKAIAQQN2TwRAAAsgAEEDdEGgCGorAwALCzcBAEGMCAswLAAAAAAAAAAAAAAABAAAABgAAAAAAAAAAAD4PwAAAAAAAARAAAAAAAAADEAAAAAA'),
+      (c) => c.charCodeAt(0),
+    );
+    expect(WebAssembly.validate(withData)).toBe(true);
+    expect(() => registerWasmHeapKernel({ ...kernel, kernelName: 'ProbdlTestWasmData', module: withData })).toThrow(/ProbdlTestWasmData has data segments/);
+    expect(hasKernel('ProbdlTestWasmData', 'wasm')).toBe(false);
+  });
+
   it('refuses a module this runtime cannot compile', () => {
     expect(registerWasmHeapKernel({ ...kernel, kernelName: 'ProbdlTestWasmBroken', module: new Uint8Array([0, 97, 115, 109, 9, 9]) })).toBe(false);
     expect(hasKernel('ProbdlTestWasmBroken', 'wasm')).toBe(false);
