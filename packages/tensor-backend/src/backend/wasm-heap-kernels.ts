@@ -11,7 +11,10 @@ export interface WasmHeapKernel {
   readonly kernelName: string;
   /** Input names, in the order `run` receives their offsets. */
   readonly inputNames: readonly string[];
-  /** The module's bytes. Its only import is `env.memory`. */
+  /**
+   * The module's bytes. Its only import is `env.memory`; it has no data segments. It is compiled
+   * synchronously on first use, which browsers allow on the main thread up to 4 KB.
+   */
   readonly module: Uint8Array<ArrayBuffer>;
   /** Shapes of the (float32) outputs, from the inputs and the attrs. */
   outputShapes(inputs: readonly tf.TensorInfo[], attrs: tf.NamedAttrMap): number[][];
