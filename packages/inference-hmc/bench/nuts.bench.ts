@@ -13,6 +13,7 @@
  * lr-25x10000, 600,000 BNN gradient evaluations/s; probdl in lockstep must beat Stan's gradient
  * evaluations per second at 1,024 chains and its bulk-ESS/s on both logistic regressions.
  */
+import { availableParallelism } from 'node:os';
 import { defineBenchmarks, defineCase, type BenchCase } from '@probdl/bench';
 import { key } from '@probdl/tensor-backend';
 import { sample } from '../src/run/sample.js';
@@ -91,14 +92,23 @@ function median(xs: number[]): number {
 
 const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(3));
 
-function nutsCase(name: BenchPosteriorName, numChains: number): BenchCase<State> {
-  const params: Record<string, string | number | boolean> = { posterior: name, chains: numChains, kernel: 'nuts', adaptation: 'window', chainMethod: 'lockstep' };
+/**
+ * Lockstep blocks in worker threads, one per core (`numWorkers`), for the CPU targets at 1,024
+ * chains: Stan's figures use every core (4 chains on 2), and so do these cases.
+ */
+export const WORKER_CASES: readonly BenchPosteriorName[] = ['lr-2x100', 'bnn-relu4'];
+const CORES = availableParallelism();
+
+function nutsCase(name: BenchPosteriorName, numChains: number, numWorkers = 1): BenchCase<State> {
+  const params: Record<string, string | number | boolean> = { posterior: name, chains: numChains, kernel: 'nuts', adaptation: 'window', chainMethod: 'lockstep', numWorkers };
+  const inWorkers = numWorkers > 1;
   return defineCase<State>({
-    name: `${name} C=${numChains}`,
+    name: `${name} C=${numChains}${inWorkers ? ` workers=${numWorkers}` : ''}`,
     unit: 'sample run',
     sync: 'sample() resolves after reading every draw back to the host',
     params,
-    backends: caseBackends(name, numChains),
+    // Workers run on the CPU backends (each starts its own; WebGPU's one device gains nothing).
+    backends: inWorkers ? ['cpu', 'wasm'] : caseBackends(name, numChains),
     timing: { warmupRuns: 0, warmupMs: 0, minRuns: 1, minTimeMs: 0, maxRuns: 2, maxTimeMs: 60_000 },
     setup: async (ctx) => {
       const posterior = await loadBenchPosterior(name);
@@ -109,8 +119,10 @@ function nutsCase(name: BenchPosteriorName, numChains: number): BenchCase<State>
     },
     run: async ({ state, quick }) => {
       const t0 = performance.now();
-      const { target, release } = state.posterior.target(numChains);
-      const result = await sample(key(1000 + state.seed++), target, { numChains, ...runLength(name, numChains, quick), ...extraOptions(name) }).finally(release);
+      const { target, release } = inWorkers
+        ? { target: { module: new URL('./support/worker-target.ts', import.meta.url), exportName: 'benchTarget', args: [name, numChains] }, release: () => undefined }
+        : state.posterior.target(numChains);
+      const result = await sample(key(1000 + state.seed++), target, { numChains, numWorkers, ...runLength(name, numChains, quick), ...extraOptions(name) }).finally(release);
       const seconds = (performance.now() - t0) / 1000;
       const rows = result.summary().rows;
       state.runs.push({
@@ -142,8 +154,8 @@ function nutsCase(name: BenchPosteriorName, numChains: number): BenchCase<State>
       };
       for (const [k, v] of Object.entries(figures)) params[`${backend}:${k}`] = v;
       const parts = [
-        `${backend}: nuts ${name} C=${numChains}: bulk-ESS/s ${fmt(essPerSecond)} (min bulk ESS ${figures.essBulkMin}, max R-hat ${figures.rHatMax} in ${fmt(median(state.runs.map((r) => r.seconds)))} s, warmup included)`,
-        `gradients/s ${fmt(gradientsPerSecond)} = ${fmt(figures.vsRawGradient!)} × raw ${fmt(state.rawGradientsPerSecond)} (warmup ${figures.warmupSeconds} s; sampling phase alone ${fmt(figures.samplingGradientsPerSecond!)} gradients/s)`,
+        `${backend}: nuts ${name} C=${numChains}${inWorkers ? ` in ${numWorkers} workers` : ''}: bulk-ESS/s ${fmt(essPerSecond)} (min bulk ESS ${figures.essBulkMin}, max R-hat ${figures.rHatMax} in ${fmt(median(state.runs.map((r) => r.seconds)))} s, warmup included)`,
+        `gradients/s ${fmt(gradientsPerSecond)} = ${fmt(figures.vsRawGradient!)} × raw ${fmt(state.rawGradientsPerSecond)} (warmup ${figures.warmupSeconds} s; sampling phase alone ${fmt(figures.samplingGradientsPerSecond!)} gradients/s${inWorkers ? '; both per worker: times summed over the workers' : ''})`,
       ];
       const target = STAN_TARGETS[name];
       if (target?.essPerSecond) parts.push(`vs issue's Stan ${target.essPerSecond} ESS/s: ${(essPerSecond / target.essPerSecond).toFixed(3)}×`);
@@ -162,5 +174,8 @@ function nutsCase(name: BenchPosteriorName, numChains: number): BenchCase<State>
 export default defineBenchmarks({
   package: '@probdl/inference-hmc',
   description: 'NUTS bulk-ESS/s (warmup included) and gradient evaluations/s per chain against the raw gradient (and Stan where rstan is installed), C = 1, 4, 64, 1024.',
-  cases: ALL_POSTERIORS.flatMap((name) => CHAIN_COUNTS.map((C) => nutsCase(name, C))),
+  cases: [
+    ...ALL_POSTERIORS.flatMap((name) => CHAIN_COUNTS.map((C) => nutsCase(name, C))),
+    ...(CORES > 1 ? WORKER_CASES.map((name) => nutsCase(name, 1024, CORES)) : []),
+  ],
 });

@@ -33,6 +33,8 @@ export { rwm } from './kernels/rwm.js';
 export { nuts, nutsTransition } from './kernels/nuts/nuts.js';
 export type { NutsOptions } from './kernels/nuts/nuts.js';
 export { chainKeysOf } from './kernels/nuts/chain-randomness.js';
+export { tracedLogDensity } from './internal/traced-log-density.js';
+export type { TracedLogDensity } from './internal/traced-log-density.js';
 
 // Adaptation
 export {

@@ -22,6 +22,8 @@ export { toScalar, toFloat64Array, toNested } from './backend/readback.js';
 export { registerHostKernel, hasKernel, HOST_KERNEL_BACKENDS } from './backend/host-kernels.js';
 export type { HostKernel, HostArray } from './backend/host-kernels.js';
 export { registerWasmHeapKernel } from './backend/wasm-heap-kernels.js';
+export { traceKernels } from './trace/index.js';
+export type { KernelTrace, TraceKernelsOptions, HostValues } from './trace/index.js';
 export type { WasmHeapKernel } from './backend/wasm-heap-kernels.js';
 
 // PRNG keys (also inside `random`, with every sampler)

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { foldIn, keyData, split, type PRNGKey } from '@probdl/tensor-backend';
 import { findReasonableStepSize } from '../adaptation/find-reasonable-step-size.js';
 import type { SampleStats } from '../diagnostics/types.js';
+import { tracedLogDensity } from '../internal/traced-log-density.js';
 import { euclideanMetric } from '../metrics/euclidean.js';
 import { metricForChains } from '../metrics/for-chains.js';
 import type { HmcParams, HmcState, Kernel, KernelInfo, LogDensityFn, StepSize } from '../types.js';
@@ -137,7 +138,9 @@ function givenStepSize(o: ResolvedOptions, chains: readonly number[]): StepSize 
  */
 export async function runGroup(g: GroupRun): Promise<GroupResult> {
   const o = g.options;
-  const fn = g.target.logDensityFn;
+  // Host NUTS replays the gradient's recorded kernels (same values, far less tfjs bookkeeping).
+  const traced = o.traceGradient ? tracedLogDensity(g.target.logDensityFn) : undefined;
+  const fn = traced?.logDensityFn ?? g.target.logDensityFn;
   const c = g.chains.length;
   const d = g.target.dim;
   const kernelFor = kernelChooser(o, g.target.independentRows);
@@ -397,5 +400,6 @@ export async function runGroup(g: GroupRun): Promise<GroupResult> {
     if (state) disposeState(state, undefined);
     if (fixed) fixed.inverseMassMatrix.dispose();
     if (adState !== undefined) disposeReplaced(adState, undefined);
+    traced?.dispose();
   }
 }

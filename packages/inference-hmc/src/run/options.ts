@@ -15,6 +15,7 @@ export interface ResolvedOptions extends SerializableOptions {
   readonly signal: AbortSignal | undefined;
   readonly checkpointEvery: number | undefined;
   readonly onCheckpoint: SampleOptions['onCheckpoint'];
+  readonly traceGradient: boolean;
   readonly initStrategy: SampleOptions['init'];
 }
 
@@ -39,6 +40,12 @@ function oneOf<T extends string>(name: string, x: unknown, allowed: readonly T[]
     throw new RangeError(`sample: options.${name} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${describe(x)}`);
   }
   return x as T;
+}
+
+function boolean(name: string, x: unknown, fallback: boolean): boolean {
+  if (x === undefined) return fallback;
+  if (typeof x !== 'boolean') throw new TypeError(`sample: options.${name} must be a boolean, got ${describe(x)}`);
+  return x;
 }
 
 function isKernel(x: unknown): x is Kernel<HmcParams> {
@@ -112,6 +119,8 @@ const KNOWN = new Set([
   'checkpointEvery',
   'onCheckpoint',
   'resumeFrom',
+  'traceGradient',
+  'numWorkers',
 ]);
 
 /** Checks `options` and fills in the defaults; every error names the option. */
@@ -163,11 +172,13 @@ export async function resolveOptions(options: SampleOptions | undefined): Promis
     init: o.init?.name ?? null,
     initStrategy: o.init,
     chainMethod: oneOf('chainMethod', o.chainMethod, CHAIN_METHODS, 'lockstep'),
+    numWorkers: o.numWorkers === undefined ? null : integer('numWorkers', o.numWorkers, 1, 1),
     progress: o.progress,
     progressEvery: o.progressEvery === undefined ? undefined : integer('progressEvery', o.progressEvery, 1, 1),
     signal: o.signal,
     checkpointEvery: o.checkpointEvery === undefined ? undefined : integer('checkpointEvery', o.checkpointEvery, 1, 1),
     onCheckpoint: o.onCheckpoint,
+    traceGradient: boolean('traceGradient', o.traceGradient, true),
   };
   if (resolved.thinning > resolved.numSamples) {
     throw new RangeError(`sample: options.thinning (${resolved.thinning}) must not exceed options.numSamples (${resolved.numSamples})`);
@@ -195,6 +206,7 @@ export function serializableOptions(o: ResolvedOptions): SerializableOptions {
     inverseMassMatrix: o.inverseMassMatrix,
     init: o.init,
     chainMethod: o.chainMethod,
+    numWorkers: o.numWorkers,
   };
 }
 
@@ -221,11 +233,15 @@ export function mergeResume(given: SampleOptions, resolved: ResolvedOptions, che
     if (k === 'init') continue;
     // Sequential and worker runs share their per-chain groups: either resumes the other.
     if (k === 'chainMethod' && saved.chainMethod !== 'lockstep' && mine.chainMethod !== 'lockstep') continue;
+    // Outside lockstep, numWorkers only caps how many chains run at once: the draws do not change.
+    if (k === 'numWorkers' && saved.chainMethod !== 'lockstep') continue;
     if ((given as Record<string, unknown>)[k] === undefined) continue;
     if (JSON.stringify(mine[k]) !== JSON.stringify(saved[k])) {
       throw new RangeError(`sample: options.${k} is ${JSON.stringify(mine[k])} but the checkpoint ran with ${JSON.stringify(saved[k])}`);
     }
   }
   const chainMethod = given.chainMethod !== undefined && saved.chainMethod !== 'lockstep' ? mine.chainMethod : saved.chainMethod;
-  return { ...resolved, ...saved, chainMethod, kernel: saved.kernel, kernelObject: resolved.kernelObject };
+  // Checkpoints from before numWorkers existed ran one lockstep group.
+  const numWorkers = saved.chainMethod !== 'lockstep' && given.numWorkers !== undefined ? mine.numWorkers : (saved.numWorkers ?? null);
+  return { ...resolved, ...saved, chainMethod, numWorkers, kernel: saved.kernel, kernelObject: resolved.kernelObject };
 }

@@ -24,12 +24,30 @@ export interface GroupPlan {
   readonly key: PRNGKey;
 }
 
+/** Whether a run's groups go to worker threads. */
+export function inWorkers(o: ResolvedOptions): boolean {
+  return o.chainMethod === 'workers' || (o.chainMethod === 'lockstep' && (o.numWorkers ?? 1) > 1);
+}
+
 /**
- * The groups of a run: lockstep runs every chain from `key`; sequential and workers run chain c
- * alone from `foldIn(key, c)` (so a chain's draws do not depend on the others).
+ * The groups of a run: lockstep runs every chain from `key` (or, with numWorkers = k > 1, k blocks
+ * of consecutive chains, block b from `foldIn(key, b)`); sequential and workers run chain c alone
+ * from `foldIn(key, c)` (so a chain's draws do not depend on the others).
  */
 export function planGroups(key: PRNGKey, o: ResolvedOptions): GroupPlan[] {
-  if (o.chainMethod === 'lockstep') return [{ chains: Array.from({ length: o.numChains }, (_, c) => c), key }];
+  if (o.chainMethod === 'lockstep') {
+    const blocks = Math.min(o.numWorkers ?? 1, o.numChains);
+    if (blocks <= 1) return [{ chains: Array.from({ length: o.numChains }, (_, c) => c), key }];
+    // Consecutive chains, the first (numChains mod blocks) blocks one chain longer.
+    const plans: GroupPlan[] = [];
+    let first = 0;
+    for (let b = 0; b < blocks; b++) {
+      const size = Math.floor(o.numChains / blocks) + (b < o.numChains % blocks ? 1 : 0);
+      plans.push({ chains: Array.from({ length: size }, (_, i) => first + i), key: foldIn(key, b) });
+      first += size;
+    }
+    return plans;
+  }
   return Array.from({ length: o.numChains }, (_, c) => ({ chains: [c], key: foldIn(key, c) }));
 }
 
@@ -107,11 +125,13 @@ export async function sample(key: PRNGKey, target: SampleTarget, options: Sample
       throw new RangeError('sample: options.resumeFrom was made with another key; pass the same key to resume');
     }
   }
-  if (o.chainMethod === 'workers' && !isModuleTarget(target)) {
-    throw new TypeError("sample: options.chainMethod 'workers' needs a module target { module, exportName, args? } (functions cannot be sent to a worker)");
+  const workers = inWorkers(o);
+  const what = o.chainMethod === 'workers' ? "options.chainMethod 'workers'" : 'options.numWorkers > 1';
+  if (workers && !isModuleTarget(target)) {
+    throw new TypeError(`sample: ${what} needs a module target { module, exportName, args? } (functions cannot be sent to a worker)`);
   }
-  if (o.chainMethod === 'workers' && o.kernelObject) throw new TypeError("sample: options.kernel: a kernel object cannot be sent to workers; name a kernel with chainMethod 'workers'");
-  if (o.chainMethod === 'workers' && o.initStrategy) throw new TypeError("sample: options.init cannot be sent to workers; use chainMethod 'sequential' or the default strategy");
+  if (workers && o.kernelObject) throw new TypeError(`sample: options.kernel: a kernel object cannot be sent to workers; name a kernel with ${what}`);
+  if (workers && o.initStrategy) throw new TypeError(`sample: options.init cannot be sent to workers; use the default strategy with ${what}`);
 
   const t: ResolvedTarget = await resolveTarget(target);
   try {
@@ -128,7 +148,7 @@ export async function sample(key: PRNGKey, target: SampleTarget, options: Sample
     const onCheckpoint = o.onCheckpoint;
 
     let results: GroupResult[];
-    if (o.chainMethod === 'workers') {
+    if (workers) {
       results = await runWorkers({
         target: target as Extract<SampleTarget, { module: unknown }>,
         options: o,

@@ -130,6 +130,8 @@ export interface SerializableOptions {
   readonly inverseMassMatrix: { shape: number[]; values: number[] } | null;
   readonly init: string | null;
   readonly chainMethod: 'lockstep' | 'sequential' | 'workers';
+  /** Worker threads asked for (null: the default for the chain method). */
+  readonly numWorkers: number | null;
 }
 
 /** Options of {@link sample}. */
@@ -169,6 +171,15 @@ export interface SampleOptions {
   readonly init?: InitStrategy;
   /** 'lockstep' (default: all chains as one batch), 'sequential' (one chain after another) or 'workers'. */
   readonly chainMethod?: 'lockstep' | 'sequential' | 'workers';
+  /**
+   * Worker threads (Node `worker_threads`, or Web Workers). With 'lockstep' (default 1: the calling
+   * thread), numWorkers > 1 splits the chains into that many lockstep blocks of consecutive chains,
+   * each in a worker of its own with the key `foldIn(key, block)`: a multi-core CPU then runs
+   * several batches at once. The draws depend on numWorkers (not on the machine). With 'workers',
+   * at most numWorkers chains run at once (default: all); the draws do not depend on it. Both need
+   * a module target.
+   */
+  readonly numWorkers?: number;
   /** Called per chain every `progressEvery` iterations and at the end of each phase. */
   readonly progress?: (p: Progress) => void;
   /** Iterations between progress reports; default `min(100, ceil(10% of the phase))`. */
@@ -181,4 +192,12 @@ export interface SampleOptions {
   readonly onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
   /** Continue the run this checkpoint came from (same key and settings). */
   readonly resumeFrom?: Checkpoint;
+  /**
+   * Lockstep NUTS on the cpu and wasm backends: record the kernels of the log density and its
+   * gradient once per batch size and replay them without tfjs's engine (`traceKernels` of
+   * @probdl/tensor-backend); the values are the same, the small batches of many chains about
+   * twice as fast. Default true. Set false for a log density that is not a pure function of its
+   * input (one that reads a counter or other state that changes between calls).
+   */
+  readonly traceGradient?: boolean;
 }

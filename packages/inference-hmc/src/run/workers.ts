@@ -81,7 +81,9 @@ function webWorker(job: WorkerJob): WorkerLike {
 }
 
 /**
- * Runs each group in a worker of its own (all at once) and gathers the results in order.
+ * Runs each group in a worker of its own and gathers the results in order: all at once, or with
+ * chainMethod 'workers' and numWorkers set, at most that many at a time (the next group starts
+ * when one finishes).
  * Rejects with a {@link GroupAborted} (after every worker has stopped and written its snapshot
  * into `saved`) when `signal` aborts.
  */
@@ -113,61 +115,88 @@ export async function runWorkers(run: {
   run.signal?.addEventListener('abort', onAbort);
   if (run.signal?.aborted) onAbort();
   let aborted = false;
+  const limit = o.chainMethod === 'workers' && o.numWorkers !== null ? Math.min(o.numWorkers, run.plans.length) : run.plans.length;
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = async () => {
+    if (running < limit) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  // Hands the slot to the next waiting group, or frees it.
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
   try {
     const outcomes = await Promise.allSettled(
       run.plans.map(async (plan, i) => {
-        const job: WorkerJob = {
-          target: {
-            module: moduleHref(run.target.module),
-            exportName: run.target.exportName,
-            args: (run.target.args ?? []).slice(),
-            ...(run.target.kind ? { kind: run.target.kind } : {}),
-          },
-          options: { ...plain, hasProgress: run.progress !== undefined, hasSnapshot: run.onSnapshot !== undefined },
-          chains: plan.chains,
-          key: { data: Array.from(keyData(plan.key)), partitionable: plan.key.partitionable },
-          resume: run.saved[i] ?? null,
-          backend: currentBackend(),
-          abortFlag,
-        };
-        const w = isNode ? await nodeWorker(job) : webWorker(job);
-        workers.push(w);
-        if (run.signal?.aborted) w.postMessage({ type: 'abort' });
-        return new Promise<GroupResult>((resolve, reject) => {
-          w.onError((e) => {
-            onAbort();
-            reject(e);
-          });
-          w.onMessage((m) => {
-            if (m.type === 'progress') run.progress?.(m.progress);
-            else if (m.type === 'snapshot') {
-              run.saved[i] = m.checkpoint;
-              void run.onSnapshot?.();
-            } else if (m.type === 'done') {
-              run.saved[i] = m.result.checkpoint;
-              resolve(m.result);
-            } else if (m.type === 'aborted') {
-              run.saved[i] = m.checkpoint;
-              aborted = true;
-              reject(new GroupAborted(m.checkpoint));
-            } else {
-              // One chain failed: stop the others too.
-              onAbort();
-              const e = new Error(m.message);
-              e.name = m.name;
-              if (m.stack) e.stack = m.stack;
-              reject(e);
-            }
-          });
-        });
+        await acquire();
+        try {
+          return await runOne(plan, i);
+        } finally {
+          release();
+        }
       }),
     );
     const failed = outcomes.find((r) => r.status === 'rejected' && !(r.reason instanceof GroupAborted));
     if (failed) throw (failed as PromiseRejectedResult).reason;
-    if (aborted) throw new GroupAborted(run.saved.find((g) => g !== null)!);
+    if (aborted) throw new GroupAborted(run.saved.find((g) => g !== null) as GroupCheckpoint);
     return outcomes.map((r) => (r as PromiseFulfilledResult<GroupResult>).value);
   } finally {
     run.signal?.removeEventListener('abort', onAbort);
     for (const w of workers) void w.terminate();
+  }
+
+  async function runOne(plan: GroupPlan, i: number): Promise<GroupResult> {
+    if (run.signal?.aborted || (flag !== null && Atomics.load(flag, 0) === 1)) {
+      // Aborted before this group started: it stays unstarted (null) in the checkpoint.
+      aborted = true;
+      throw new GroupAborted(run.saved[i] as GroupCheckpoint);
+    }
+    const job: WorkerJob = {
+      target: {
+        module: moduleHref(run.target.module),
+        exportName: run.target.exportName,
+        args: (run.target.args ?? []).slice(),
+        ...(run.target.kind ? { kind: run.target.kind } : {}),
+      },
+      options: { ...plain, hasProgress: run.progress !== undefined, hasSnapshot: run.onSnapshot !== undefined },
+      chains: plan.chains,
+      key: { data: Array.from(keyData(plan.key)), partitionable: plan.key.partitionable },
+      resume: run.saved[i] ?? null,
+      backend: currentBackend(),
+      abortFlag,
+    };
+    const w = isNode ? await nodeWorker(job) : webWorker(job);
+    workers.push(w);
+    if (run.signal?.aborted) w.postMessage({ type: 'abort' });
+    return new Promise<GroupResult>((resolve, reject) => {
+      w.onError((e) => {
+        onAbort();
+        reject(e);
+      });
+      w.onMessage((m) => {
+        if (m.type === 'progress') run.progress?.(m.progress);
+        else if (m.type === 'snapshot') {
+          run.saved[i] = m.checkpoint;
+          void run.onSnapshot?.();
+        } else if (m.type === 'done') {
+          run.saved[i] = m.result.checkpoint;
+          resolve(m.result);
+        } else if (m.type === 'aborted') {
+          run.saved[i] = m.checkpoint;
+          aborted = true;
+          reject(new GroupAborted(m.checkpoint));
+        } else {
+          // One chain failed: stop the others too.
+          onAbort();
+          const e = new Error(m.message);
+          e.name = m.name;
+          if (m.stack) e.stack = m.stack;
+          reject(e);
+        }
+      });
+    });
   }
 }

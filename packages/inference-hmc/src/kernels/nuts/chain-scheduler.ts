@@ -1,4 +1,5 @@
 import { hostLogDensityAndGrad } from '../../internal/host-gradient.js';
+import { traceOf } from '../../internal/traced-log-density.js';
 import type { LogDensityFn } from '../../types.js';
 
 /** A chain the scheduler drives (see `ChainNuts`). */
@@ -41,6 +42,16 @@ function drive(chains: readonly ScheduledChain[], c: number, logDensity: number,
 }
 
 /**
+ * Rows per batch-size step when a traced log density is replayed: a batch of n independent rows is
+ * padded to a multiple of this (at most 16 sizes for C chains), so a run records a handful of
+ * programs rather than one for every number of waiting chains. Padding costs a few rows of
+ * arithmetic, far less than a recording.
+ */
+export function paddingStep(numChains: number): number {
+  return 2 ** Math.floor(Math.log2(Math.max(1, numChains / 16)));
+}
+
+/**
  * Drives every chain to the end of its work, serving all pending gradient requests with one
  * batched log-density evaluation per round. Chains never wait for each other: one that finishes a
  * transition is handed its next (by `onDone`) and goes on, so each evaluation serves every chain
@@ -52,6 +63,7 @@ export async function runChains(chains: readonly ScheduledChain[], o: SchedulerO
   const waiting = new Uint8Array(C);
   const batch = new Float32Array(C * D);
   const rows = new Int32Array(C);
+  const step = o.independentRows && traceOf(o.logDensityFn) !== undefined ? paddingStep(C) : 1;
   for (let c = 0; c < C; c++) waiting[c] = drive(chains, c, 0, o) ? 1 : 0;
   for (;;) {
     let n = 0;
@@ -65,7 +77,13 @@ export async function runChains(chains: readonly ScheduledChain[], o: SchedulerO
     }
     if (n === 0) return true;
     if (o.shouldStop?.()) return false;
-    const evalRows = o.independentRows ? n : C;
+    let evalRows = o.independentRows ? n : C;
+    if (step > 1) {
+      // Padding rows repeat the first (a valid position); their results are not read.
+      const padded = Math.min(C, Math.ceil(n / step) * step);
+      for (let i = n; i < padded; i++) batch.copyWithin(i * D, 0, D);
+      evalRows = padded;
+    }
     const r = await hostLogDensityAndGrad(o.logDensityFn, batch.subarray(0, evalRows * D), evalRows, D);
     for (let i = 0; i < n; i++) {
       const c = rows[i]!;

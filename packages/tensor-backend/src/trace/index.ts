@@ -1,0 +1,3 @@
+export { traceKernels } from './kernel-trace.js';
+export type { KernelTrace, TraceKernelsOptions } from './kernel-trace.js';
+export type { HostValues } from './record.js';
