@@ -1,5 +1,5 @@
 // Entry point. URL parameters: model=mdn|bnn|nuts, steps=N (the Train button's default), autotrain=N
-// (train N steps on load; for nuts any N runs the sampler once), chains=C, warmup=N, draws=N (NUTS), every=N (redraw the band every N steps), beta=β (the BNN's KL weight), backend=webgpu|wasm|cpu (only
+// (train N steps on load; for nuts any N runs the sampler once), chains=C, warmup=N, draws=N, workers=N (NUTS; workers: lockstep blocks in Web Workers), every=N (redraw the band every N steps), beta=β (the BNN's KL weight), backend=webgpu|wasm|cpu (only
 // that one), software=1 (take a software WebGPU adapter rather than falling back to wasm).
 import './style.css';
 import type { BackendName } from '@probdl/tensor-backend';
@@ -21,6 +21,7 @@ const nuts: NutsSettings = {};
 if (params.has('chains')) nuts.numChains = int('chains', 4);
 if (params.has('warmup')) nuts.numWarmup = int('warmup', 120);
 if (params.has('draws')) nuts.numSamples = int('draws', 100);
+if (params.has('workers')) nuts.workers = int('workers', 1);
 const playground = createPlayground({ model, steps: int('steps', 300), redrawEvery: int('every', 10), klWeight, nuts });
 try {
   const report = await startBackend({ prefer: forced ? [forced] : ['webgpu', 'wasm'], allowSoftware: params.get('software') === '1' });

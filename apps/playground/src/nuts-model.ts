@@ -2,16 +2,15 @@
 // the weights and N(-1, 1) on log σ (standardised units), written as a log density over flat
 // positions [C, D] in plain tfjs ops so that one call evaluates every chain. @probdl/inference-hmc's
 // `sample` runs the chains in lockstep; the band is the predictive of the posterior draws.
-import * as tf from '@tensorflow/tfjs-core';
 import { key } from '@probdl/tensor-backend';
 import { sample, type Progress } from '@probdl/inference-hmc';
 import { standardize, type Point, type Scaling } from './data.js';
 import { drawsBand, type BandRow } from './band.js';
+import * as targets from './nuts-target.js';
+import { NUTS_HIDDEN, nutsDim } from './nuts-target.js';
 
-export const NUTS_HIDDEN = 8;
-/** Position size: W1 [H], b1 [H], W2 [H], b2, log σ. */
-export const nutsDim = (hidden = NUTS_HIDDEN) => 3 * hidden + 2;
-const LOG_SIGMA_PRIOR_MEAN = -1;
+export { bnnLogDensity, NUTS_HIDDEN, nutsDim } from './nuts-target.js';
+
 /** Posterior draws behind the band (thinned evenly from all chains). */
 const BAND_DRAWS = 200;
 
@@ -24,33 +23,12 @@ export interface NutsOptions {
   readonly hidden?: number;
   readonly progress?: (p: Progress) => void;
   readonly signal?: AbortSignal;
+  /** Web Workers: above 1, the chains run as that many lockstep blocks, each in a worker of its own. */
+  readonly workers?: number;
 }
 
 /** The page's settings: 4 chains, 120 warmup + 100 draws each, trees of at most 31 leapfrog steps (about 25 s on the default points on a busy 2-core CPU, cpu backend). */
 export const NUTS_DEFAULTS = { numChains: 4, numWarmup: 120, numSamples: 100, maxTreeDepth: 5 } as const;
-
-/** The log density of the BNN's posterior (unnormalised) over positions `[C, D]`, returning `[C]`. */
-export function bnnLogDensity(x: tf.Tensor2D, y: tf.Tensor2D, hidden = NUTS_HIDDEN): (p: tf.Tensor) => tf.Tensor {
-  const n = x.shape[0];
-  const h = hidden;
-  return (p) =>
-    tf.tidy(() => {
-      const c = p.shape[0]!;
-      const w1 = tf.reshape(tf.slice(p, [0, 0], [c, h]), [c, 1, h]);
-      const b1 = tf.reshape(tf.slice(p, [0, h], [c, h]), [c, 1, h]);
-      const w2 = tf.reshape(tf.slice(p, [0, 2 * h], [c, h]), [c, h, 1]);
-      const b2 = tf.reshape(tf.slice(p, [0, 3 * h], [c, 1]), [c, 1, 1]);
-      const logSigma = tf.reshape(tf.slice(p, [0, 3 * h + 1], [c, 1]), [c, 1]);
-      const xs = tf.tile(tf.expandDims(x, 0), [c, 1, 1]); // [C, N, 1]
-      const hid = tf.tanh(tf.add(tf.matMul(xs, w1), b1)); // [C, N, H]
-      const mean = tf.reshape(tf.add(tf.matMul(hid, w2), b2), [c, n]);
-      const z = tf.div(tf.sub(tf.reshape(y, [1, n]), mean), tf.exp(logSigma));
-      const logLik = tf.sub(tf.mul(-0.5, tf.sum(tf.square(z), 1)), tf.mul(n, tf.reshape(logSigma, [c]))); // constants dropped
-      const weights = tf.slice(p, [0, 0], [c, 3 * h + 1]);
-      const logPrior = tf.add(tf.mul(-0.5, tf.sum(tf.square(weights), 1)), tf.mul(-0.5, tf.reshape(tf.square(tf.sub(logSigma, LOG_SIGMA_PRIOR_MEAN)), [c])));
-      return tf.add(logLik, logPrior);
-    });
-}
 
 /** Network means `[S, G]` and noise sds `[S]` of S flat draws `[S, D]` at standardised xs, on the host. */
 export function drawOutputs(draws: ArrayLike<number>, numDraws: number, xs: readonly number[], hidden = NUTS_HIDDEN): { means: Float64Array; scales: Float64Array } {
@@ -81,6 +59,8 @@ export interface NutsFit {
   readonly logDensity: Float64Array;
   readonly divergences: number;
   readonly elapsedMs: number;
+  /** Web Workers the run started (0: it ran in this thread). */
+  readonly workersStarted: number;
   /** −log density per draw, averaged over chains (the page's curve). */
   curve(): { step: number; loss: number }[];
   /** The predictive band on the grid xs (plot coordinates). */
@@ -94,17 +74,25 @@ export async function fitNuts(points: readonly Point[], options: NutsOptions = {
   const d = nutsDim(hidden);
   const s = standardize(points);
   const scaling: Scaling = s.scaling;
-  const x = tf.tensor2d(s.x, [s.x.length, 1]);
-  const y = tf.tensor2d(s.y, [s.y.length, 1]);
-  const init = tf.randomNormal([o.numChains, d], 0, 0.5, 'float32', o.seed ?? 0);
+  const workers = o.workers ?? 1;
+  const started = performance.now();
+  const args = [s.x, s.y, hidden, o.numChains, o.seed ?? 0] as const;
+  // In the page's thread the target is made here; workers make their own from the same arguments.
+  const inThread = workers > 1 ? undefined : targets.nutsTarget(...args);
+  let workersStarted = 0;
+  const createWorker = () => {
+    workersStarted++;
+    return new Worker(new URL('./sampling-worker.ts', import.meta.url), { type: 'module' });
+  };
   try {
     const run = await sample(
       key(o.seed ?? 0),
-      { logDensityFn: bnnLogDensity(x, y, hidden), initialPosition: init, independentRows: true },
+      inThread ?? { module: targets, exportName: 'nutsTarget', args: [...args] },
       {
         numWarmup: o.numWarmup,
         numSamples: o.numSamples,
         maxTreeDepth: o.maxTreeDepth,
+        ...(workers > 1 ? { numWorkers: workers, createWorker } : {}),
         ...(o.progress ? { progress: o.progress, progressEvery: Math.max(1, Math.ceil(Math.min(o.numWarmup, o.numSamples) / 15)) } : {}),
         ...(o.signal ? { signal: o.signal } : {}),
       },
@@ -120,7 +108,9 @@ export async function fitNuts(points: readonly Point[], options: NutsOptions = {
       draws: flat,
       logDensity,
       divergences,
-      elapsedMs: run.elapsed.warmupMs + run.elapsed.samplingMs,
+      // Summed over the groups (workers run theirs at once): the page's own clock when they do.
+      elapsedMs: workers > 1 ? performance.now() - started : run.elapsed.warmupMs + run.elapsed.samplingMs,
+      workersStarted,
       curve: () =>
         Array.from({ length: numDraws }, (_, i) => {
           let sum = 0;
@@ -137,6 +127,7 @@ export async function fitNuts(points: readonly Point[], options: NutsOptions = {
       },
     };
   } finally {
-    tf.dispose([x, y, init]);
+    inThread?.dispose?.();
+    inThread?.initialPosition.dispose();
   }
 }

@@ -23,6 +23,8 @@ export interface PlaygroundState {
   /** The step whose band is on screen (0: none yet). */
   bandStep: number;
   stepsPerSecond?: number;
+  /** Web Workers the last NUTS run started (0: it ran in the page's thread). */
+  nutsWorkers?: number;
   error?: string;
 }
 
@@ -40,11 +42,13 @@ function $<T extends HTMLElement>(id: string): T {
   return el as T;
 }
 
-/** NUTS settings from the URL (chains, warmup, draws); the rest of NUTS_DEFAULTS otherwise. */
+/** NUTS settings from the URL (chains, warmup, draws, workers); the rest of NUTS_DEFAULTS otherwise. */
 export interface NutsSettings {
   numChains?: number;
   numWarmup?: number;
   numSamples?: number;
+  /** Lockstep blocks in Web Workers (1: the page's thread). */
+  workers?: number;
 }
 
 export function createPlayground(initial: { model: PageModel; steps: number; redrawEvery: number; klWeight: number; nuts?: NutsSettings }) {
@@ -117,8 +121,10 @@ export function createPlayground(initial: { model: PageModel; steps: number; red
       state.losses = rows.map((r) => r.loss);
       await showNuts(fit.band(GRID), rows, fit.numDraws);
       state.stepsPerSecond = ((settings.numWarmup + settings.numSamples) * 1000) / fit.elapsedMs;
+      state.nutsWorkers = fit.workersStarted;
+      const where = fit.workersStarted > 0 ? ` in ${fit.workersStarted} Web Workers` : '';
       statusEl.textContent =
-        `nuts: ${fit.numChains} chains × ${fit.numDraws} draws in ${(fit.elapsedMs / 1000).toFixed(1)} s ` +
+        `nuts: ${fit.numChains} chains × ${fit.numDraws} draws${where} in ${(fit.elapsedMs / 1000).toFixed(1)} s ` +
         `(${state.stepsPerSecond.toFixed(1)} it/s), ${fit.divergences} divergent, ${tf.memory().numTensors} tensors`;
       return true;
     } catch (error) {

@@ -111,6 +111,28 @@ try {
     check(`${label}: the loss fell (${s.losses[0]?.toFixed(3)} → ${s.losses.at(-1)?.toFixed(3)})`, s.losses.at(-1) < s.losses[0], JSON.stringify(s.losses));
     check(`${label}: the band and the training curve are drawn (band of step ${s.bandStep})`, s.bandStep === steps && areaPath.length > 20 && lossPath.length > 5, JSON.stringify({ bandStep: s.bandStep, areaPath: areaPath.slice(0, 40), lossPath: lossPath.slice(0, 40) }));
   }
+  // 3. NUTS with its chains as lockstep blocks in 2 Web Workers (a worker script of the page's own,
+  //    bundled by Vite with the target's code: `createWorker` + `serveSampling`), on wasm.
+  {
+    const t = performance.now();
+    const page = await browser.newPage({ viewport: { width: 900, height: 820 } });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    const draws = 40;
+    await page.goto(`${url}?model=nuts&autotrain=1&backend=wasm&workers=2&chains=4&warmup=60&draws=${draws}`);
+    await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.status ?? ''), null, { timeout: 300_000 });
+    const s = await page.evaluate(() => window.__playground);
+    const status = await page.textContent('#status');
+    const areaPath = await page.evaluate(() => document.querySelector('#fit .mark-area path')?.getAttribute('d') ?? '');
+    const file = join(results, 'playground-nuts-workers.png');
+    await page.screenshot({ path: file, fullPage: true });
+    shots.push(file);
+    await page.close();
+    console.log(`nuts in workers: ${status} (${seconds(t)} s with page load)`);
+    check('nuts in Web Workers: sampled without errors', s.status === 'done' && errors.length === 0, JSON.stringify({ status: s.status, error: s.error, errors }));
+    check('nuts in Web Workers: the page started 2 workers on wasm and says so', s.nutsWorkers === 2 && s.backend === 'wasm' && status.includes('in 2 Web Workers'), JSON.stringify({ workers: s.nutsWorkers, backend: s.backend, status }));
+    check(`nuts in Web Workers: ${draws} finite draws in the curve and the band drawn`, s.losses.length === draws && s.losses.every(Number.isFinite) && s.bandStep === draws && areaPath.length > 20, JSON.stringify({ losses: s.losses.length, bandStep: s.bandStep }));
+  }
 } finally {
   await browser.close();
   server.close();

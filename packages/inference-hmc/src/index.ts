@@ -70,8 +70,10 @@ export type {
 } from './adaptation/index.js';
 
 // Runs
-export { sample, SampleAbortError } from './run/index.js';
+export { sample, SampleAbortError, serveSampling } from './run/index.js';
 export type {
+  ServeSamplingOptions,
+  SamplingWorker,
   McmcResult,
   SampleOptions,
   SampleTarget,

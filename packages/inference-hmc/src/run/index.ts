@@ -1,4 +1,6 @@
 export { sample, SampleAbortError } from './sample.js';
+export { serveSampling } from './serve-sampling.js';
+export type { ServeSamplingOptions } from './serve-sampling.js';
 export type { McmcResult } from './result.js';
 export type {
   SampleOptions,
@@ -12,4 +14,5 @@ export type {
   GroupCheckpoint,
   HostParams,
   SerializableOptions,
+  SamplingWorker,
 } from './types.js';

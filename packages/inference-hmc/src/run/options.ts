@@ -16,6 +16,7 @@ export interface ResolvedOptions extends SerializableOptions {
   readonly checkpointEvery: number | undefined;
   readonly onCheckpoint: SampleOptions['onCheckpoint'];
   readonly traceGradient: boolean;
+  readonly createWorker: SampleOptions['createWorker'];
   readonly initStrategy: SampleOptions['init'];
 }
 
@@ -121,6 +122,7 @@ const KNOWN = new Set([
   'resumeFrom',
   'traceGradient',
   'numWorkers',
+  'createWorker',
 ]);
 
 /** Checks `options` and fills in the defaults; every error names the option. */
@@ -146,7 +148,7 @@ export async function resolveOptions(options: SampleOptions | undefined): Promis
   if (typeof targetAcceptance !== 'number' || !(targetAcceptance > 0 && targetAcceptance < 1)) {
     throw new RangeError(`sample: options.targetAcceptance must be a number in (0, 1), got ${describe(o.targetAcceptance)}`);
   }
-  for (const f of ['progress', 'onCheckpoint'] as const) {
+  for (const f of ['progress', 'onCheckpoint', 'createWorker'] as const) {
     if (o[f] !== undefined && typeof o[f] !== 'function') throw new TypeError(`sample: options.${f} must be a function, got ${describe(o[f])}`);
   }
   if (o.signal !== undefined && (typeof o.signal !== 'object' || o.signal === null || typeof (o.signal as AbortSignal).aborted !== 'boolean')) {
@@ -179,6 +181,7 @@ export async function resolveOptions(options: SampleOptions | undefined): Promis
     checkpointEvery: o.checkpointEvery === undefined ? undefined : integer('checkpointEvery', o.checkpointEvery, 1, 1),
     onCheckpoint: o.onCheckpoint,
     traceGradient: boolean('traceGradient', o.traceGradient, true),
+    createWorker: o.createWorker,
   };
   if (resolved.thinning > resolved.numSamples) {
     throw new RangeError(`sample: options.thinning (${resolved.thinning}) must not exceed options.numSamples (${resolved.numSamples})`);

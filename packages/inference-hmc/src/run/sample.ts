@@ -130,6 +130,9 @@ export async function sample(key: PRNGKey, target: SampleTarget, options: Sample
   if (workers && !isModuleTarget(target)) {
     throw new TypeError(`sample: ${what} needs a module target { module, exportName, args? } (functions cannot be sent to a worker)`);
   }
+  if (workers && o.createWorker === undefined && typeof (target as { module?: unknown }).module === 'object' && !((target as { module?: unknown }).module instanceof URL)) {
+    throw new TypeError(`sample: ${what} with target.module given as exports needs options.createWorker (a worker script that calls serveSampling with them)`);
+  }
   if (workers && o.kernelObject) throw new TypeError(`sample: options.kernel: a kernel object cannot be sent to workers; name a kernel with ${what}`);
   if (workers && o.initStrategy) throw new TypeError(`sample: options.init cannot be sent to workers; use the default strategy with ${what}`);
 

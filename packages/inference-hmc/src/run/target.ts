@@ -67,10 +67,20 @@ function fromLogDensityTarget(t: LogDensityTarget, module: ModuleTarget | undefi
 
 async function importModule(m: ModuleTarget): Promise<unknown> {
   if (typeof m.exportName !== 'string' || m.exportName === '') throw new TypeError('sample: target.exportName must be a non-empty string');
-  if (typeof m.module !== 'string' && !(m.module instanceof URL)) throw new TypeError('sample: target.module must be a string or URL');
-  const ns = (await import(/* @vite-ignore */ m.module instanceof URL ? m.module.href : m.module)) as Record<string, unknown>;
-  if (!(m.exportName in ns)) throw new TypeError(`sample: module ${String(m.module)} has no export '${m.exportName}'`);
+  if (typeof m.module !== 'string' && !(m.module instanceof URL) && (typeof m.module !== 'object' || m.module === null)) {
+    throw new TypeError("sample: target.module must be a module's URL (a string or URL) or its exports (an object)");
+  }
+  const ns = (typeof m.module === 'object' && !(m.module instanceof URL) ? m.module : await import(/* @vite-ignore */ m.module instanceof URL ? m.module.href : m.module)) as Record<string, unknown>;
+  if (!(m.exportName in ns)) throw new TypeError(`sample: module ${typeof m.module === 'object' && !(m.module instanceof URL) ? '(exports object)' : String(m.module)} has no export '${m.exportName}'`);
   return ns[m.exportName];
+}
+
+/** Frees a target a module's factory made: its own dispose, its initial position, its args' tensors. */
+function disposeMade(made: SampleTarget): void {
+  const t = made as Partial<LogDensityTarget & ModelTarget & LogDensityModel>;
+  if (typeof t.dispose === 'function') t.dispose();
+  if ('logDensityFn' in made && !isLogDensityModel(made) && t.initialPosition instanceof tf.Tensor) t.initialPosition.dispose();
+  if ('model' in made && Array.isArray(t.args)) tf.dispose(t.args as tf.TensorContainer);
 }
 
 /** True for a `{ module, exportName }` target. */
@@ -92,7 +102,15 @@ export async function resolveTarget(target: SampleTarget, module?: ModuleTarget)
     if (target.kind !== undefined && target.kind !== 'factory') throw new RangeError(`sample: target.kind must be 'factory' or 'model', got ${String(target.kind)}`);
     const made = (await (exported as (...a: unknown[]) => unknown)(...args)) as SampleTarget;
     if (isModuleTarget(made)) throw new TypeError(`sample: export '${target.exportName}' returned a module target`);
-    return resolveTarget(made, target);
+    const resolved = await resolveTarget(made, target);
+    // The factory made the target for this run: the run frees it.
+    return {
+      ...resolved,
+      dispose: () => {
+        resolved.dispose();
+        disposeMade(made);
+      },
+    };
   }
   if (isLogDensityModel(target)) return fromLogDensityModel(target, false, module);
   if ('logDensityFn' in target) {

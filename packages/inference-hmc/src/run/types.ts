@@ -20,6 +20,8 @@ export interface LogDensityTarget {
    * may give its chains different data. Model targets are always row-independent.
    */
   readonly independentRows?: boolean;
+  /** Frees what the target holds; called after the run when a module's factory made the target. */
+  readonly dispose?: () => void;
 }
 
 /**
@@ -30,15 +32,32 @@ export interface LogDensityTarget {
  *   one) returning a {@link ModelTarget}, a {@link LogDensityTarget} or a `LogDensityModel`;
  * - `kind: 'model'`: the export is a @probdl/model model, run with `args` as its arguments.
  *
+ * What a factory returns belongs to the run: after it, the target's `dispose()` is called (a
+ * `LogDensityModel`'s, or a log density target's own), a log density target's `initialPosition` and
+ * the tensors in a model target's `args` are disposed. Make them fresh in the factory.
+ *
  * `args` must survive structured cloning (JSON-like values). Under Node the module may be
  * TypeScript only when the package itself runs from its TypeScript sources with tsx installed
  * (as in its tests); a published build needs a JavaScript module.
+ *
+ * `module` may also be the module's exports themselves (`import * as targets from './targets.js'`)
+ * when `createWorker` starts workers that call `serveSampling` with the same exports (the way to
+ * run workers from a browser bundle).
  */
 export interface ModuleTarget {
-  readonly module: string | URL;
+  readonly module: string | URL | Readonly<Record<string, unknown>>;
   readonly exportName: string;
   readonly args?: readonly unknown[];
   readonly kind?: 'factory' | 'model';
+}
+
+/**
+ * What `createWorker` returns: a web `Worker` or a Node `worker_threads` Worker (messages are
+ * listened to with `addEventListener` or `on`, whichever it has).
+ */
+export interface SamplingWorker {
+  postMessage(message: unknown): void;
+  terminate(): unknown;
 }
 
 /** What `sample` runs: a model with its arguments, a log density with starting points, a `LogDensityModel`, or a module. */
@@ -180,6 +199,13 @@ export interface SampleOptions {
    * a module target.
    */
   readonly numWorkers?: number;
+  /**
+   * Starts a sampling worker of your own: a script that calls `serveSampling(targets)` (see
+   * there). Needed in a browser bundle, where the bundler must build the worker with the target's
+   * code; the target is then `{ module: targets, exportName, args }` with the same exports. A web
+   * `Worker` or a Node `worker_threads` Worker.
+   */
+  readonly createWorker?: () => SamplingWorker;
   /** Called per chain every `progressEvery` iterations and at the end of each phase. */
   readonly progress?: (p: Progress) => void;
   /** Iterations between progress reports; default `min(100, ceil(10% of the phase))`. */

@@ -1,13 +1,14 @@
 import { currentBackend, keyData } from '@probdl/tensor-backend';
 import { GroupAborted, type GroupResult } from './group-runner.js';
 import type { ResolvedOptions } from './options.js';
-import type { GroupCheckpoint, ModuleTarget, Progress } from './types.js';
+import type { GroupCheckpoint, ModuleTarget, Progress, SamplingWorker } from './types.js';
 import type { GroupPlan } from './sample.js';
 
 /** What a worker receives (structured-cloneable). */
 export interface WorkerJob {
-  readonly target: { module: string; exportName: string; args: unknown[]; kind?: 'factory' | 'model' };
-  readonly options: Omit<ResolvedOptions, 'kernelObject' | 'progress' | 'signal' | 'onCheckpoint' | 'initStrategy'> & { hasProgress: boolean; hasSnapshot: boolean };
+  /** The target; `module` is null for a worker from `createWorker`, which resolves the name itself. */
+  readonly target: { module: string | null; exportName: string; args: unknown[]; kind?: 'factory' | 'model' };
+  readonly options: Omit<ResolvedOptions, 'kernelObject' | 'progress' | 'signal' | 'onCheckpoint' | 'initStrategy' | 'createWorker'> & { hasProgress: boolean; hasSnapshot: boolean };
   readonly chains: number[];
   readonly key: { data: number[]; partitionable: boolean };
   readonly resume: GroupCheckpoint | null;
@@ -33,7 +34,8 @@ interface WorkerLike {
 
 const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
-function moduleHref(m: string | URL): string {
+function moduleHref(m: ModuleTarget['module']): string {
+  if (typeof m === 'object' && !(m instanceof URL)) throw new TypeError('sample: target.module given as exports needs options.createWorker');
   if (m instanceof URL) return m.href;
   if (/^[a-z][a-z0-9+.-]*:/i.test(m)) return m;
   if (m.startsWith('/') && isNode) return new URL(`file://${m}`).href;
@@ -65,6 +67,21 @@ async function nodeWorker(job: WorkerJob): Promise<WorkerLike> {
     terminate: () => worker.terminate(),
     onMessage: (f) => worker.on('message', f),
     onError: (f) => worker.on('error', f),
+  };
+}
+
+/** A worker from `createWorker` (a script that calls serveSampling), web or Node. */
+function servedWorker(w: SamplingWorker, job: WorkerJob): WorkerLike {
+  const web = w as unknown as Worker;
+  const node = w as unknown as { on(t: string, f: (m: unknown) => void): void };
+  const isWeb = typeof web.addEventListener === 'function';
+  w.postMessage({ type: 'job', job });
+  return {
+    postMessage: (m) => w.postMessage(m),
+    terminate: () => w.terminate(),
+    onMessage: (f) => (isWeb ? web.addEventListener('message', (e: MessageEvent) => f(e.data as WorkerMessage)) : node.on('message', (m) => f(m as WorkerMessage))),
+    onError: (f) =>
+      isWeb ? web.addEventListener('error', (e: ErrorEvent) => f(new Error(e.message || 'sampling worker failed to start'))) : node.on('error', (e) => f(e as Error)),
   };
 }
 
@@ -101,6 +118,7 @@ export async function runWorkers(run: {
   const flag = abortFlag ? new Int32Array(abortFlag) : null;
   const {
     kernelObject: _k,
+    createWorker,
     progress: _p,
     signal: _s,
     onCheckpoint: _c,
@@ -156,7 +174,7 @@ export async function runWorkers(run: {
     }
     const job: WorkerJob = {
       target: {
-        module: moduleHref(run.target.module),
+        module: createWorker ? null : moduleHref(run.target.module),
         exportName: run.target.exportName,
         args: (run.target.args ?? []).slice(),
         ...(run.target.kind ? { kind: run.target.kind } : {}),
@@ -168,7 +186,7 @@ export async function runWorkers(run: {
       backend: currentBackend(),
       abortFlag,
     };
-    const w = isNode ? await nodeWorker(job) : webWorker(job);
+    const w = createWorker ? servedWorker(createWorker(), job) : isNode ? await nodeWorker(job) : webWorker(job);
     workers.push(w);
     if (run.signal?.aborted) w.postMessage({ type: 'abort' });
     return new Promise<GroupResult>((resolve, reject) => {

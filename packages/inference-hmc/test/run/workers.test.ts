@@ -1,7 +1,11 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { foldIn, key } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
 import { sample, SampleAbortError, type Progress, type SampleOptions } from '../../src/run/index.js';
+import * as targets from './fixtures/normal-model.js';
 
 // The worker loads this module itself (functions cannot be sent to a worker). Under the tests the
 // package runs from its TypeScript sources, so the runner registers tsx in each worker first.
@@ -41,6 +45,13 @@ describe("sample: chainMethod 'workers'", () => {
     const resumed = await sample(key(12), target, { ...long, chainMethod: 'sequential', resumeFrom: JSON.parse(JSON.stringify(err.checkpoint)) as typeof err.checkpoint });
     expect(Array.from(resumed.draws.mu!.values)).toEqual(Array.from(straight.draws.mu!.values));
   }, 60_000);
+
+  it("frees what a module's factory made once the run is over (here in the calling thread)", async () => {
+    const before = tf.memory().numTensors;
+    await sample(key(3), target, { ...options, chainMethod: 'sequential' });
+    await sample(key(3), { module: targets, exportName: 'normalTarget' }, { ...options });
+    expect(tf.memory().numTensors).toBe(before);
+  });
 
   it('errors in a worker reject the run', async () => {
     await expect(sample(key(0), { ...target, exportName: 'missing' }, { ...options, chainMethod: 'workers' })).rejects.toThrow(/missing/);
@@ -97,5 +108,39 @@ describe('sample: lockstep blocks in workers (numWorkers)', () => {
     await expect(sample(key(1), target, { numWorkers: 0 })).rejects.toThrow(/numWorkers/);
     await expect(sample(key(1), target, { numWorkers: 1.5 })).rejects.toThrow(/numWorkers/);
     initialPosition.dispose();
+  });
+});
+
+describe('sample: workers of ones own (createWorker + serveSampling)', () => {
+  // The script is TypeScript: register tsx in the worker first, as the package does for its own.
+  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
+  const script = new URL('./fixtures/served-worker.ts', import.meta.url).href;
+  const code = `import { register } from ${JSON.stringify(tsxApi)}; register(); await import(${JSON.stringify(script)});`;
+  let started = 0;
+  const createWorker = () => {
+    started++;
+    return new Worker(new URL(`data:text/javascript,${encodeURIComponent(code)}`));
+  };
+
+  it('runs lockstep blocks in workers the caller started, with the target given as exports', async () => {
+    started = 0;
+    const nuts: SampleOptions = { numWarmup: 30, numSamples: 30, maxTreeDepth: 5, numChains: 4 };
+    const served = await sample(key(31), { module: targets, exportName: 'normalTarget' }, { ...nuts, numWorkers: 2, createWorker });
+    const byUrl = await sample(key(31), target, { ...nuts, numWorkers: 2 });
+    expect(started).toBe(2);
+    expect(Array.from(served.draws.mu!.values)).toEqual(Array.from(byUrl.draws.mu!.values));
+  }, 60_000);
+
+  it("runs chainMethod 'workers' in them too, and reports a target it does not have", async () => {
+    const capped = await sample(key(11), { module: targets, exportName: 'normalTarget' }, { ...options, chainMethod: 'workers', numWorkers: 1, createWorker });
+    const sequential = await sample(key(11), target, { ...options, chainMethod: 'sequential' });
+    expect(Array.from(capped.draws.mu!.values)).toEqual(Array.from(sequential.draws.mu!.values));
+    // The main thread resolves the target from the same exports first, so a missing name fails there.
+    await expect(sample(key(1), { module: targets, exportName: 'nope' }, { ...options, chainMethod: 'workers', createWorker })).rejects.toThrow(/no export 'nope'/);
+  }, 60_000);
+
+  it('names what is missing', async () => {
+    await expect(sample(key(1), { module: targets, exportName: 'normalTarget' }, { ...options, chainMethod: 'workers' })).rejects.toThrow(/needs options.createWorker/);
+    await expect(sample(key(1), target, { ...options, chainMethod: 'workers', createWorker: 3 as never })).rejects.toThrow(/options.createWorker must be a function/);
   });
 });
