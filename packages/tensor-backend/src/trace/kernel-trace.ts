@@ -26,6 +26,11 @@ export interface KernelTrace {
   readonly unreplayableReason: string | undefined;
   /** Programs held now. */
   readonly numPrograms: number;
+  /**
+   * The kernel calls one replay at input shape `shape` makes (after dropping unused calls, reusing
+   * relabelled inputs and folding constants), or undefined where no program for it is held.
+   */
+  kernelsPerRun(shape: readonly number[]): number | undefined;
   /** Frees every program's constants; `run` afterwards throws. */
   dispose(): void;
 }
@@ -100,6 +105,10 @@ export function traceKernels(fn: (x: tf.Tensor) => tf.Tensor | tf.Tensor[], opti
     },
     get unreplayableReason() {
       return reason;
+    },
+    kernelsPerRun(shape) {
+      const entry = programs.get(`${tf.getBackend()}:${shape.join(',')}`);
+      return entry !== undefined && 'program' in entry ? entry.program.ops.filter((op) => op.aliasOf === undefined).length : undefined;
     },
     get numPrograms() {
       return [...programs.values()].filter((e) => 'program' in e).length;

@@ -7,6 +7,9 @@ export const TRACE_BACKENDS: readonly string[] = ['cpu', 'wasm'];
 /** Host values of a float32, int32 or bool tensor. */
 export type HostValues = Float32Array | Int32Array | Uint8Array;
 
+/** The dtypes whose values a program can keep as constants. */
+const FOLDABLE: ReadonlySet<string> = new Set(['float32', 'int32', 'bool']);
+
 type Info = { dataId: tf.DataId; shape: number[]; dtype: tf.DataType };
 type KernelArgs = { inputs: Record<string, Info | null | undefined>; attrs: tf.NamedAttrMap; backend: tf.KernelBackend };
 
@@ -23,7 +26,8 @@ export interface Recording {
  * makes on the current backend (its kernel functions are wrapped for the duration of the call
  * and restored before this returns). Calls made by a kernel from inside another are part of it
  * and not recorded. Tensors that no recorded call made and that are not the input are the
- * function's constants: their values are copied into tensors the program keeps.
+ * function's constants: their values are copied into tensors the program keeps, as are the
+ * outputs of calls whose inputs are all constants (which the program then does not make).
  *
  * No program is made where the function reads tensor data itself (its kernels could then depend
  * on the values) or uses a `tf.Variable` (its values could change between calls).
@@ -51,7 +55,7 @@ export function record(fn: (x: tf.Tensor) => tf.Tensor | tf.Tensor[], input: Flo
       // A constant, read now: the engine may free it right after this call.
       slot = newSlot(t.dataId);
       constantIds.set(slot, t.dataId);
-      if (t.dtype === 'float32' || t.dtype === 'int32' || t.dtype === 'bool') {
+      if (FOLDABLE.has(t.dtype)) {
         constantValues.set(slot, { values: (rawReadSync(t.dataId) as HostValues).slice(), shape: t.shape.slice(), dtype: t.dtype });
       } else {
         unsupportedDtype = t.dtype;
@@ -70,8 +74,15 @@ export function record(fn: (x: tf.Tensor) => tf.Tensor | tf.Tensor[], input: Flo
         const inputs: SlotUse[] = [];
         for (const [name, t] of Object.entries(args.inputs)) if (t) inputs.push(useOf(name, t));
         const out = original(args as never) as Info | Info[];
-        const outputs = (Array.isArray(out) ? out : [out]).map((o) => newSlot(o.dataId));
-        ops.push({ kernelName: config.kernelName, kernelFunc: original, inputs, attrs: args.attrs, outputs });
+        const list = Array.isArray(out) ? out : [out];
+        const outputs = list.map((o) => newSlot(o.dataId));
+        if (inputs.every((u) => constantValues.has(u.slot)) && list.every((o) => FOLDABLE.has(o.dtype))) {
+          // Constant folding: a kernel of constants alone (the backward pass's seed and its
+          // broadcasts, for one) gives constants; keep their values instead of the call.
+          list.forEach((o, i) => constantValues.set(outputs[i]!, { values: (rawReadSync(o.dataId) as HostValues).slice(), shape: o.shape.slice(), dtype: o.dtype }));
+        } else {
+          ops.push({ kernelName: config.kernelName, kernelFunc: original, inputs, attrs: args.attrs, outputs });
+        }
         return out;
       } finally {
         depth--;

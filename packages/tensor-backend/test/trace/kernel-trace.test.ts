@@ -64,6 +64,27 @@ describe('traceKernels on this backend', () => {
     expect(() => trace.run(rows(5, 1), [5, 4])).toThrow(/after dispose/);
   });
 
+  it('folds the calls on constants alone and drops those whose results are not returned', () => {
+    if (!onHost()) return;
+    const before = tf.memory().numTensors;
+    const fn = (x: tf.Tensor) => {
+      const unused = tf.exp(x);
+      const scale = tf.mul(tf.ones([4]), tf.scalar(3)); // constants only: folded
+      return [tf.add(tf.reshape(tf.clone(x), [2, 4]), scale), unused.shape.length > 5 ? unused : tf.neg(x)];
+    };
+    const trace = traceKernels(fn);
+    const values = rows(2, 3);
+    const got = trace.run(values, [2, 4])!;
+    // Add and Neg are left: the clone and the reshape reuse x, the exp is never returned.
+    expect(trace.kernelsPerRun([2, 4])).toBe(2);
+    expect(trace.kernelsPerRun([3, 4])).toBeUndefined();
+    const again = trace.run(values, [2, 4])!;
+    const want = direct(fn, values, [2, 4]);
+    for (const out of [got, again]) out.forEach((g, i) => expect(Array.from(g)).toEqual(Array.from(want[i]!)));
+    trace.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('drops the program run least recently when it holds maxPrograms', () => {
     if (!onHost()) return;
     const before = tf.memory().numTensors;
