@@ -1,6 +1,6 @@
 export { key, keyFromData, keyData, split, foldIn } from './key.js';
 export type { PRNGKey, KeyOptions } from './key.js';
-export { randomBits } from './random-bits.js';
+export { randomBits, randomBitsWord } from './random-bits.js';
 export { uniform } from './uniform.js';
 export type { UniformOptions } from './uniform.js';
 export { normal, normalHost } from './normal.js';

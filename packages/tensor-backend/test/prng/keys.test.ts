@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldIn, key, keyData, keyFromData, randomBits, split } from '../../src/prng/index.js';
+import { foldIn, key, keyData, keyFromData, randomBits, randomBitsWord, split } from '../../src/prng/index.js';
 
 describe('key', () => {
   // Expected key data from JAX's own test table (tests/random_test.py, test_prng_seeds_and_keys), for
@@ -94,6 +94,17 @@ describe('split and foldIn', () => {
 });
 
 describe('randomBits', () => {
+  it('randomBitsWord gives each word of randomBits alone, in both layouts, odd and even sizes', () => {
+    for (const partitionable of [true, false]) {
+      const k = foldIn(key(5, { partitionable }), 3);
+      for (const size of [1, 2, 3, 7, 8, 66]) {
+        const all = randomBits(k, [size]);
+        const one = Array.from({ length: size }, (_, i) => randomBitsWord(k, size, i));
+        expect(one).toEqual(Array.from(all));
+      }
+    }
+  });
+
   it('shape [] is one word; shapes are checked', () => {
     const k = key(9);
     expect(randomBits(k, []).length).toBe(1);

@@ -21,7 +21,9 @@ export function chainKeysOf(key: PRNGKey, numChains: number): PRNGKey[] {
 export class TreeRandomness {
   private readonly treeKey: PRNGKey;
   private readonly momentumKey: PRNGKey;
-  private bits: Uint32Array = new Uint32Array(2);
+  /** The current doubling's key and its word count (the words are hashed one at a time, as read). */
+  private doublingKey: PRNGKey | undefined;
+  private numWords = 0;
 
   constructor(chainKey: PRNGKey) {
     const [m, t] = split(chainKey, 2);
@@ -34,24 +36,33 @@ export class TreeRandomness {
     return random.normalHost(this.momentumKey, [dim]);
   }
 
-  /** Draws doubling `depth`'s words. */
+  /**
+   * Starts doubling `depth`, whose words are those of `randomBits(foldIn(treeKey, depth), [2^depth
+   * + 2])`. Each is hashed when read (once): a subtree that stops early costs no more, and nothing
+   * is allocated per word.
+   */
   startDoubling(depth: number): void {
-    this.bits = random.randomBits(foldIn(this.treeKey, depth), [(1 << depth) + 2]);
+    this.doublingKey = foldIn(this.treeKey, depth);
+    this.numWords = (1 << depth) + 2;
+  }
+
+  private uniform(word: number): number {
+    return (random.randomBitsWord(this.doublingKey!, this.numWords, word) >>> 8) * UNIT;
   }
 
   /** +1 (forwards) or -1 (backwards). */
   direction(): number {
-    return (this.bits[0]! >>> 8) * UNIT >= 0.5 ? 1 : -1;
+    return this.uniform(0) >= 0.5 ? 1 : -1;
   }
 
   /** The uniform of the top-level (biased progressive) acceptance. */
   topUniform(): number {
-    return (this.bits[1]! >>> 8) * UNIT;
+    return this.uniform(1);
   }
 
   /** The uniform of the in-subtree (multinomial) choice at step `k`. */
   stepUniform(k: number): number {
-    return (this.bits[2 + k]! >>> 8) * UNIT;
+    return this.uniform(2 + k);
   }
 }
 
