@@ -48,6 +48,7 @@ export function record(fn: (x: tf.Tensor) => tf.Tensor | tf.Tensor[], input: Flo
   };
   const constantValues = new Map<number, { values: HostValues; shape: number[]; dtype: tf.DataType }>();
   let unsupportedDtype: string | undefined;
+  let unsafeKernel: string | undefined;
   const rawReadSync = backend.readSync.bind(backend);
   const useOf = (name: string, t: Info): SlotUse => {
     let slot = slotOf.get(t.dataId);
@@ -71,10 +72,16 @@ export function record(fn: (x: tf.Tensor) => tf.Tensor | tf.Tensor[], input: Flo
       if (depth > 0) return original(args as never);
       depth++;
       try {
-        const inputs: SlotUse[] = [];
-        for (const [name, t] of Object.entries(args.inputs)) if (t) inputs.push(useOf(name, t));
+        const given = Object.entries(args.inputs).filter((e): e is [string, Info] => e[1] != null);
+        const inputs = given.map(([name, t]) => useOf(name, t));
+        const refsBefore = given.map(([, t]) => backend.refCount(t.dataId));
         const out = original(args as never) as Info | Info[];
         const list = Array.isArray(out) ? out : [out];
+        // A replay frees every output once: an output that is an input needs a reference of its own.
+        for (const o of list) {
+          const i = given.findIndex(([, t]) => t.dataId === o.dataId);
+          if (i >= 0 && backend.refCount(o.dataId) <= refsBefore[i]!) unsafeKernel = config.kernelName;
+        }
         const outputs = list.map((o) => newSlot(o.dataId));
         if (inputs.every((u) => constantValues.has(u.slot)) && list.every((o) => FOLDABLE.has(o.dtype))) {
           // Constant folding: a kernel of constants alone (the backward pass's seed and its
@@ -133,6 +140,7 @@ export function record(fn: (x: tf.Tensor) => tf.Tensor | tf.Tensor[], input: Flo
     if (topLevelRead) reason = 'fn reads tensor values while it runs';
     else if ([...constantIds.values()].some((id) => variableIds.has(id))) reason = 'fn uses a tf.Variable, whose values may change';
     else if (unsupportedDtype !== undefined) reason = `fn uses a ${unsupportedDtype} tensor`;
+    else if (unsafeKernel !== undefined) reason = `the ${unsafeKernel} kernel returns its input without a reference of its own`;
     if (reason !== undefined) return { program: undefined, reason, values };
     const outputs = results.map((r, i) => {
       const slot = slotOf.get(r.dataId);

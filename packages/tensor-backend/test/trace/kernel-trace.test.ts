@@ -133,6 +133,20 @@ describe('traceKernels on this backend', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
+  it('declines a kernel that hands back its input without a reference of its own', () => {
+    if (!onHost()) return;
+    const backendName = tf.getBackend();
+    tf.registerKernel({ kernelName: 'ProbdlTestPassThrough', backendName, kernelFunc: ({ inputs }) => inputs.x as tf.TensorInfo });
+    try {
+      const trace = traceKernels((x) => tf.add(tf.engine().runKernel('ProbdlTestPassThrough', { x: tf.mul(x, 2) }) as tf.Tensor, 1));
+      expect(trace.run(rows(2, 1), [2, 4])).toBeNull();
+      expect(trace.unreplayableReason).toMatch(/ProbdlTestPassThrough kernel returns its input/);
+      trace.dispose();
+    } finally {
+      tf.unregisterKernel('ProbdlTestPassThrough', backendName);
+    }
+  });
+
   it('replays int32 outputs, the input returned as it is and a constant output', () => {
     if (!onHost()) return;
     const before = tf.memory().numTensors;
