@@ -2,10 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { key, random } from '@probdl/tensor-backend';
 import { describe, expect, it } from 'vitest';
 import { tracedLogDensity } from '../../src/index.js';
+import { logDensity } from '@probdl/model';
 import { hostLogDensityAndGrad } from '../../src/internal/host-gradient.js';
+import { traceOf } from '../../src/internal/traced-log-density.js';
 import { paddingStep } from '../../src/kernels/nuts/chain-scheduler.js';
 import { sample } from '../../src/run/index.js';
 import { IDENTITY_DATA, reluNetworkLogDensity } from '../models/bnn.js';
+import { normalModel, Y } from './fixtures/normal-model.js';
 
 // Replaying the gradient's recorded kernels must not change a single draw: the same kernels run
 // on the same inputs, and the padding rows of a replayed batch are never read.
@@ -31,6 +34,27 @@ describe('traced gradients in lockstep NUTS', () => {
     expect(traced.gradientEvaluations).toBe(plain.gradientEvaluations);
     expect(tf.memory().numTensors).toBe(before);
     initialPosition.dispose();
+  });
+
+  it('gives the same draws for a @probdl/model target (its log density, distributions and plates)', async () => {
+    const y = tf.tensor1d(Y);
+    const before = tf.memory().numTensors;
+    // 40 chains: batches are padded to even sizes.
+    const run = (traceGradient: boolean) => sample(key(9), { model: normalModel, args: [y] }, { numChains: 40, numWarmup: 20, numSamples: 15, maxTreeDepth: 4, traceGradient });
+    const traced = await run(true);
+    const plain = await run(false);
+    for (const name of ['mu', 'tau']) expect(Array.from(traced.draws[name]!.values)).toEqual(Array.from(plain.draws[name]!.values));
+    expect(Array.from(traced.stats.numIntegrationSteps)).toEqual(Array.from(plain.stats.numIntegrationSteps));
+    expect(tf.memory().numTensors).toBe(before);
+    // And the model's density is replayed, not declined.
+    const ld = logDensity(normalModel, [y]);
+    const wrapped = tracedLogDensity(ld.logDensityFn);
+    await hostLogDensityAndGrad(wrapped.logDensityFn, new Float32Array([0.5, 0.1, 1, -0.2]), 2, 2);
+    expect(traceOf(wrapped.logDensityFn)!.unreplayableReason).toBeUndefined();
+    expect(traceOf(wrapped.logDensityFn)!.numPrograms).toBe(1);
+    wrapped.dispose();
+    ld.dispose();
+    y.dispose();
   });
 
   it('rejects a non-boolean traceGradient, naming the option', async () => {
